@@ -1,0 +1,319 @@
+"""Generate ``ontology/knowledge.ttl`` from the curation tables (the one hand-edited source).
+
+The curation tables under ``ontology/curation/`` hold one row per fact with the verbatim
+corpus quote that supports it. This module finds each quote's character offsets in the
+corpus, reifies every edge and typing as an ``owl:Axiom`` annotated with its evidence
+(as OBO ontologies annotate axioms) and writes deterministic Turtle (rdflib ``longturtle``).
+
+Run ``python -m spasmkg.build`` after editing a table; ``--check`` exits 1 when the
+committed ``knowledge.ttl`` is not what the tables generate.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spasmkg import resources
+from spasmkg.namespaces import SKE, SKR, SPASMKG, XREF_PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+#: Closed lists checked at build time (and again by the SHACL shapes).
+GUIDANCE_KINDS = (
+    "spasm-duration",
+    "application-duration",
+    "interval-between-applications",
+    "start-after",
+    "daily-dose",
+    "session-duration",
+    "sessions-per-week",
+    "rest-duration",
+)
+UCUM_UNITS = ("s", "min", "h", "d", "wk", "mg/d", "/wk")
+MAPPING_PREDICATES = ("exactMatch", "closeMatch", "relatedMatch", "narrowMatch", "broadMatch")
+CORPUS_ID = "back-spasm-corpus"
+
+
+class CurationError(ValueError):
+    """A curation table row that cannot be turned into RDF."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row with the file and line it came from (for error messages)."""
+
+    file: str
+    line: int
+    data: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return (self.data.get(key) or "").strip()
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+def read_table(path: Path) -> Iterator[Row]:
+    """Yield the rows of a TSV table; ``#`` lines and blank lines are skipped."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [(n, line) for n, line in enumerate(fh, start=1) if line.strip() and not line.startswith("#")]
+    if not lines:
+        return
+    header = lines[0][1].rstrip("\n").split("\t")
+    for n, line in lines[1:]:
+        cells = next(csv.reader([line.rstrip("\n")], delimiter="\t", quoting=csv.QUOTE_NONE))
+        if len(cells) > len(header):
+            raise CurationError(f"{path.name}:{n}: {len(cells)} cells but the header has {len(header)}")
+        yield Row(path.name, n, dict(zip(header, cells, strict=False)))
+
+
+def tables(kind: str, root: Path | None = None) -> Iterator[Row]:
+    folder = (root or resources.curation_dir()) / kind
+    for path in sorted(folder.glob("*.tsv")):
+        yield from read_table(path)
+
+
+def locate(quote: str, corpus: str, where: str) -> tuple[int, int]:
+    """Return the (start, end) offsets of the first occurrence of ``quote`` in ``corpus``.
+
+    >>> locate("cold", "hot or cold", "t")
+    (7, 11)
+    """
+    if not quote:
+        raise CurationError(f"{where}: empty quote")
+    start = corpus.find(quote)
+    if start < 0:
+        raise CurationError(f"{where}: quote not found verbatim in the corpus: {quote[:80]!r}")
+    return start, start + len(quote)
+
+
+def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
+    """Build the knowledge graph (ABox) from the curation tables. Raises CurationError."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+    sk = Namespace(SPASMKG)
+    skr = Namespace(SKR)
+    ske = Namespace(SKE)
+    text = corpus if corpus is not None else resources.corpus_text()
+    tbox = Graph().parse(resources.tbox_path())
+    tbox_terms = {str(s) for s in tbox.subjects() if isinstance(s, URIRef)}
+
+    g = Graph()
+    g.bind("spasmkg", sk)
+    g.bind("skr", skr)
+    g.bind("ske", ske)
+    g.bind("skos", SKOS)
+    g.bind("owl", OWL)
+    g.bind("dcterms", DCTERMS)
+    for prefix, ns in XREF_PREFIXES.items():
+        g.bind(prefix.lower(), Namespace(ns))
+
+    doc = skr[CORPUS_ID]
+    g.add((doc, RDF.type, OWL.NamedIndividual))
+    g.add((doc, RDF.type, sk.SourceDocument))
+    g.add((doc, RDFS.label, Literal("back muscle spasm web-text corpus", lang="en")))
+    g.add((doc, sk.sha256, Literal(resources.sha256_file(resources.corpus_path()) if corpus is None else _sha(text))))
+    g.add((doc, DCTERMS.source, Literal("ontology/sources/back-spasm-corpus.txt")))
+
+    errors: list[str] = []
+
+    def evidence(quote: str, where: str) -> URIRef | None:
+        try:
+            start, end = locate(quote, text, where)
+        except CurationError as exc:
+            errors.append(str(exc))
+            return None
+        node = ske[f"{start}-{end}"]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, sk.Evidence))
+        g.add((node, sk.quote, Literal(quote)))
+        g.add((node, sk.startOffset, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((node, sk.endOffset, Literal(end, datatype=XSD.nonNegativeInteger)))
+        g.add((node, sk.source, doc))
+        return node
+
+    axioms: dict[tuple[URIRef, URIRef, URIRef], BNode] = {}
+
+    def annotate(s: URIRef, p: URIRef, o: URIRef, ev: URIRef | None) -> None:
+        key = (s, p, o)
+        if key not in axioms:
+            ax = BNode()
+            axioms[key] = ax
+            g.add((ax, RDF.type, OWL.Axiom))
+            g.add((ax, OWL.annotatedSource, s))
+            g.add((ax, OWL.annotatedProperty, p))
+            g.add((ax, OWL.annotatedTarget, o))
+        if ev is not None:
+            g.add((axioms[key], sk.hasEvidence, ev))
+
+    def term(ref: str, where: str, *, tbox_only: bool = False) -> URIRef | None:
+        if ref.startswith("spasmkg:"):
+            iri = SPASMKG + ref.split(":", 1)[1]
+            if iri not in tbox_terms:
+                errors.append(f"{where}: {ref} is not defined in spasmkg.ttl")
+                return None
+            return URIRef(iri)
+        if tbox_only:
+            iri = SPASMKG + ref
+            if iri not in tbox_terms:
+                errors.append(f"{where}: {ref} is not a class or property of spasmkg.ttl")
+                return None
+            return URIRef(iri)
+        if ref not in entities:
+            errors.append(f"{where}: unknown entity id {ref!r} (add it to a table under curation/entities)")
+            return None
+        return skr[ref]
+
+    # ---- entities: typing, labels, synonyms, definitions
+    entities: dict[str, Row] = {}
+    for row in tables("entities", root):
+        ident = row.get("id")
+        if not ident:
+            errors.append(f"{row.where()}: missing id")
+            continue
+        if ident in entities:
+            errors.append(f"{row.where()}: id {ident!r} already defined at {entities[ident].where()}")
+            continue
+        entities[ident] = row
+    for ident, row in entities.items():
+        node = skr[ident]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDFS.label, Literal(row.get("label"), lang="en")))
+        for syn in filter(None, (s.strip() for s in row.get("synonyms").split("|"))):
+            g.add((node, SKOS.altLabel, Literal(syn, lang="en")))
+        definition = row.get("definition")
+        if definition:
+            if definition not in text:
+                errors.append(f"{row.where()}: definition is not a verbatim corpus quote: {definition[:80]!r}")
+            g.add((node, SKOS.definition, Literal(definition, lang="en")))
+        types = row.get("types").split()
+        if not types:
+            errors.append(f"{row.where()}: no type for {ident}")
+        ev = evidence(row.get("quote"), row.where())
+        for t in types:
+            cls = term(t, row.where(), tbox_only=True)
+            if cls is None:
+                continue
+            g.add((node, RDF.type, cls))
+            annotate(node, RDF.type, cls, ev)
+
+    # ---- claims: object property edges between entities
+    for row in tables("claims", root):
+        s = term(row.get("subject"), row.where())
+        p = term(row.get("predicate"), row.where(), tbox_only=True)
+        o = term(row.get("object"), row.where())
+        ev = evidence(row.get("quote"), row.where())
+        if s is None or p is None or o is None:
+            continue
+        g.add((s, p, o))
+        annotate(s, p, o, ev)
+
+    # ---- quantitative guidance: typed values with UCUM units
+    for row in tables("guidance", root):
+        ident = row.get("id")
+        about = term(row.get("about"), row.where())
+        ev = evidence(row.get("quote"), row.where())
+        kind, unit = row.get("kind"), row.get("unit")
+        if kind not in GUIDANCE_KINDS:
+            errors.append(f"{row.where()}: kind {kind!r} not in {GUIDANCE_KINDS}")
+        if unit not in UCUM_UNITS:
+            errors.append(f"{row.where()}: unit {unit!r} not in {UCUM_UNITS}")
+        node = skr[ident]
+        g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDF.type, sk.QuantitativeGuidance))
+        g.add((node, RDFS.label, Literal(row.get("label"), lang="en")))
+        g.add((node, sk.guidanceKind, Literal(kind)))
+        g.add((node, sk.unit, Literal(unit)))
+        for col, prop in (("min", sk.minValue), ("max", sk.maxValue)):
+            if row.get(col):
+                try:
+                    g.add((node, prop, Literal(Decimal(row.get(col)), datatype=XSD.decimal)))
+                except InvalidOperation:
+                    errors.append(f"{row.where()}: {col} {row.get(col)!r} is not a number")
+        if ev is not None:
+            g.add((node, sk.guidanceEvidence, ev))
+        if about is not None:
+            g.add((about, sk.hasGuidance, node))
+            annotate(about, sk.hasGuidance, node, ev)
+
+    # ---- cross-references: only identifiers verified in a primary source
+    for row in tables("mappings", root):
+        s = term(row.get("subject"), row.where())
+        pred = row.get("predicate").removeprefix("skos:")
+        if pred not in MAPPING_PREDICATES:
+            errors.append(f"{row.where()}: mapping predicate {pred!r} not in {MAPPING_PREDICATES}")
+            continue
+        prefix, _, local = row.get("object").partition(":")
+        if prefix not in XREF_PREFIXES or not local:
+            errors.append(f"{row.where()}: {row.get('object')!r} is not a CURIE of {sorted(XREF_PREFIXES)}")
+            continue
+        if not row.get("where_seen"):
+            errors.append(f"{row.where()}: mapping without where_seen")
+        if s is None:
+            continue
+        target = URIRef(XREF_PREFIXES[prefix] + local)
+        g.add((s, SKOS[pred], target))
+        ax = BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, SKOS[pred]))
+        g.add((ax, OWL.annotatedTarget, target))
+        g.add((ax, sk.verifiedIn, Literal(row.get("where_seen"))))
+        if row.get("object_label"):
+            g.add((ax, RDFS.label, Literal(row.get("object_label"))))
+
+    if errors:
+        raise CurationError("\n".join(errors))
+    return g
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+HEADER = (
+    "# GENERATED FILE - do not edit. Source: ontology/curation/*.tsv; regenerate with\n"
+    "#   python -m spasmkg.build\n"
+    "# Each edge and typing is reified as an owl:Axiom with spasmkg:hasEvidence -> ske:START-END.\n"
+)
+
+
+def render(graph: Graph) -> str:
+    """Serialise deterministically (rdflib longturtle)."""
+    return HEADER + graph.serialize(format="longturtle")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        text = render(build_graph())
+    except CurationError as exc:
+        print(f"curation errors:\n{exc}", file=sys.stderr)
+        return 2
+    target = resources.knowledge_path()
+    if "--check" in args:
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != text:
+            print(f"{target} is out of date: run python -m spasmkg.build", file=sys.stderr)
+            return 1
+        print(f"{target.name} is current")
+        return 0
+    from spasmkg.safety import atomic_write_text
+
+    atomic_write_text(target, text)
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
