@@ -1,0 +1,5 @@
+"""``python -m spasmkg`` runs the command line."""
+
+from spasmkg.cli import main
+
+main()

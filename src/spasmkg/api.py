@@ -1,0 +1,331 @@
+"""The Python API: everything the CLI does, as functions that return values.
+
+>>> import spasmkg
+>>> r = spasmkg.query("contraindicated-while-driving")
+>>> "muscle relaxants" in {row["treatmentLabel"] for row in r.rows}
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spasmkg import catalog, engine
+from spasmkg.engine import Result
+from spasmkg.namespaces import SPASMKG, curie
+from spasmkg.safety import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+    import rdflib
+
+    from spasmkg.lookup import LabelIndex, Match
+
+DataArg = Sequence[Path | str]
+
+MEDICAL_NOTICE = "Not medical advice: spasmkg summarises a web-text corpus; ask a clinician about your own care."
+
+
+def store(data: DataArg = ()) -> pyoxigraph.Store:
+    """The read-only pyoxigraph store of the shipped graph merged with ``data`` files."""
+    return engine.open_store(tuple(str(d) for d in data))
+
+
+_INDEXES: dict[int, LabelIndex] = {}
+
+
+def label_index(data: DataArg = ()) -> LabelIndex:
+    """Labels and synonyms of the graph, for resolving terms (memoised per store)."""
+    from spasmkg.lookup import LabelIndex
+
+    st = store(data)
+    if id(st) not in _INDEXES:
+        _INDEXES[id(st)] = LabelIndex(st)
+    return _INDEXES[id(st)]
+
+
+def resolve(term: str, data: DataArg = ()) -> str:
+    """IRI of a concept given as CURIE, IRI, label or synonym (case-insensitive)."""
+    return label_index(data).resolve(term)
+
+
+def query(
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    data: DataArg = (),
+    timeout: float | None = engine.DEFAULT_TIMEOUT,
+    limit: int | None = engine.DEFAULT_LIMIT,
+    engine_name: str = "oxigraph",
+    **kwparams: str,
+) -> Result:
+    """Run a named query. Parameters are bound as RDF terms (labels resolved to IRIs)."""
+    q = catalog.get(name)
+    values = {**(params or {}), **kwparams}
+    catalog.parse_params(q, [f"{k}={v}" for k, v in values.items()])
+    bindings = bind_params(q, values, data)
+    if engine_name == "rdflib":
+        result = sparql_rdflib(q.text, bindings=bindings, data=data)
+    else:
+        import pyoxigraph
+
+        terms = {
+            k: pyoxigraph.NamedNode(v[1]) if v[0] == "iri" else pyoxigraph.Literal(v[1]) for k, v in bindings.items()
+        }
+        result = engine.run(q.text, data=data, bindings=terms, timeout=timeout, limit=None if q.critical else limit)
+    result.medical = q.medical
+    return result
+
+
+def bind_params(q: catalog.NamedQuery, values: dict[str, str], data: DataArg = ()) -> dict[str, tuple[str, str]]:
+    """Resolve parameter values to ("iri", IRI) or ("literal", text) pairs."""
+    out: dict[str, tuple[str, str]] = {}
+    for key, value in values.items():
+        p = q.param(key)
+        assert p is not None
+        if p.type == "string":
+            out[key] = ("literal", value)
+        elif p.type == "class":
+            out[key] = ("iri", label_index(data).resolve(value, classes=True, what=f"{key} (a class)"))
+        else:
+            out[key] = ("iri", label_index(data).resolve(value, what=key))
+    return out
+
+
+def sparql(
+    text: str,
+    *,
+    data: DataArg = (),
+    timeout: float | None = engine.DEFAULT_TIMEOUT,
+    limit: int | None = engine.DEFAULT_LIMIT,
+    writable: bool = False,
+) -> Result:
+    """Run an ad-hoc SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the graph.
+
+    Updates are refused unless ``writable=True``, in which case they run on a private
+    in-memory copy (returned as ``result.triples`` of the changed graph), never on the shipped files.
+    """
+    from spasmkg.sparqlcheck import check_query
+
+    form = check_query(text, allow_update=writable)
+    if form == "UPDATE":
+        import pyoxigraph
+
+        from spasmkg.namespaces import ALL_PREFIXES
+
+        copy = pyoxigraph.Store()
+        copy.extend(store(data))
+        try:
+            copy.update(text, prefixes=ALL_PREFIXES)
+        except SyntaxError as exc:
+            raise engine.QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
+        return Result("graph", triples=[(q.subject, q.predicate, q.object) for q in copy])
+    return engine.run(text, data=data, timeout=timeout, limit=limit)
+
+
+def load(inferred: bool = False, data: DataArg = ()) -> rdflib.Graph:
+    """The graph (ontology + knowledge + ``data``) as an rdflib Graph, cached within the process."""
+    return _load(inferred, tuple(str(d) for d in data))
+
+
+@cache
+def _load(inferred: bool, data: tuple[str, ...]) -> rdflib.Graph:
+    from spasmkg.rdfio import parse_files
+
+    g = parse_files(engine.input_files(data))
+    if inferred:
+        add_inferred(g, data)
+    return g
+
+
+def add_inferred(g: rdflib.Graph, data: tuple[str, ...] = ()) -> None:
+    """Add the materialised entailments, each marked by an owl:Axiom with spasmkg:derivedBy."""
+    import rdflib
+    from rdflib.namespace import OWL, RDF
+
+    from spasmkg.reason import cached_materialise
+
+    m = cached_materialise(g, data)
+    derived_by = rdflib.URIRef(SPASMKG + "derivedBy")
+    for t in sorted(m.derivations):
+        s, p, o = (rdflib.URIRef(x) for x in t)
+        d = m.derivations[t]
+        g.add((s, p, o))
+        ax = rdflib.BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, p))
+        g.add((ax, OWL.annotatedTarget, o))
+        g.add((ax, derived_by, rdflib.Literal(f"{d.rule}: {d.axiom}")))
+
+
+def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = None, data: DataArg = ()) -> Result:
+    """Evaluate with rdflib instead of pyoxigraph (used to check both engines agree)."""
+    import rdflib
+    import rdflib.plugins.sparql as rsparql
+
+    from spasmkg.namespaces import ALL_PREFIXES
+    from spasmkg.sparqlcheck import check_query
+
+    check_query(text)
+    rsparql.SPARQL_LOAD_GRAPHS = False
+    g = load(data=data)
+    init = {
+        k: rdflib.URIRef(v) if kind == "iri" else rdflib.Literal(v) for k, (kind, v) in (bindings or {}).items()
+    }
+    res = g.query(text, initNs=ALL_PREFIXES, initBindings=init)
+    if res.type == "ASK":
+        return Result("ask", boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        return Result("graph", triples=list(res.graph or []))
+    cols = [str(v) for v in res.vars or []]
+    rows = [{c: _rdflib_value(r[c]) for c in cols} for r in res]  # type: ignore[index]
+    return Result("select", columns=cols, rows=rows)
+
+
+def _rdflib_value(term: Any) -> Any:
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.Literal):
+        import pyoxigraph
+
+        dt = pyoxigraph.NamedNode(str(term.datatype)) if term.datatype else None
+        lit = pyoxigraph.Literal(str(term), datatype=dt) if dt else pyoxigraph.Literal(str(term))
+        return engine.py_value(lit)
+    if isinstance(term, rdflib.BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def search(text: str, *, limit: int = 10, data: DataArg = ()) -> list[Match]:
+    """Concepts whose label or synonym matches ``text``, best first."""
+    return label_index(data).search(text, limit=limit, classes=False)
+
+
+_SHOW_EDGES = """
+SELECT ?dir ?p ?other ?quote ?start ?end WHERE {
+  { ?this ?p ?other . BIND("out" AS ?dir) } UNION { ?other ?p ?this . BIND("in" AS ?dir) }
+  ?p a owl:ObjectProperty . FILTER(isIRI(?other))
+  OPTIONAL {
+    ?ax owl:annotatedProperty ?p ; spasmkg:hasEvidence ?ev .
+    { ?ax owl:annotatedSource ?this ; owl:annotatedTarget ?other . FILTER(?dir = "out") }
+    UNION { ?ax owl:annotatedSource ?other ; owl:annotatedTarget ?this . FILTER(?dir = "in") }
+    ?ev spasmkg:quote ?quote ; spasmkg:startOffset ?start ; spasmkg:endOffset ?end .
+  }
+} ORDER BY ?dir ?p ?other ?start
+"""
+
+_SHOW_FACTS = """
+SELECT ?kind ?value WHERE {
+  { ?this a ?value . FILTER(STRSTARTS(STR(?value), STR(spasmkg:))) BIND("type" AS ?kind) }
+  UNION { ?this skos:altLabel ?value BIND("synonym" AS ?kind) }
+  UNION { ?this skos:definition ?value BIND("definition" AS ?kind) }
+  UNION { ?this ?xp ?value . VALUES ?xp { skos:exactMatch skos:closeMatch skos:relatedMatch skos:narrowMatch skos:broadMatch }
+          BIND(CONCAT("xref:", STRAFTER(STR(?xp), "#")) AS ?kind) }
+} ORDER BY ?kind ?value
+"""
+
+
+def show(term: str, *, data: DataArg = ()) -> dict[str, Any]:
+    """One concept with its types, synonyms, definition, cross-references and edges with evidence."""
+    import pyoxigraph
+
+    idx = label_index(data)
+    iri = idx.resolve(term)
+    this = {"this": pyoxigraph.NamedNode(iri)}
+    facts = engine.run(_SHOW_FACTS, data=data, bindings=this, limit=None)
+    edges = engine.run(_SHOW_EDGES, data=data, bindings=this, limit=None)
+    out: dict[str, Any] = {
+        "iri": iri,
+        "curie": curie(iri),
+        "label": idx.label(iri),
+        "types": [],
+        "synonyms": [],
+        "definition": None,
+        "xrefs": [],
+        "edges": [],
+    }
+    for row in facts.rows:
+        kind, value = row["kind"], row["value"]
+        if kind == "type":
+            out["types"].append(idx.label(value))
+        elif kind == "synonym":
+            out["synonyms"].append(value)
+        elif kind == "definition":
+            out["definition"] = value
+        else:
+            out["xrefs"].append({"relation": kind.split(":", 1)[1], "iri": value, "curie": curie(value)})
+    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in edges.rows:
+        key = (row["dir"], row["p"], row["other"])
+        edge = merged.setdefault(
+            key,
+            {
+                "direction": row["dir"],
+                "predicate": curie(row["p"]),
+                "predicateLabel": idx.label(row["p"]),
+                "other": row["other"],
+                "otherLabel": idx.label(row["other"]),
+                "evidence": [],
+            },
+        )
+        if row["quote"] is not None:
+            edge["evidence"].append({"quote": row["quote"], "start": row["start"], "end": row["end"]})
+    out["edges"] = list(merged.values())
+    return out
+
+
+_STATS = """
+SELECT ?cls (COUNT(DISTINCT ?s) AS ?n) WHERE {
+  ?cls a owl:Class . FILTER(isIRI(?cls))
+  ?s a/rdfs:subClassOf* ?cls .
+} GROUP BY ?cls ORDER BY ?cls
+"""
+_STATS_PROPS = """
+SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o . ?p a owl:ObjectProperty . FILTER(isIRI(?s) && isIRI(?o)) }
+GROUP BY ?p ORDER BY ?p
+"""
+_STATS_EVIDENCE = """
+SELECT (COUNT(*) AS ?edges) (SUM(?has) AS ?withEvidence) WHERE {
+  { ?s ?p ?o . ?p a owl:ObjectProperty . FILTER(STRSTARTS(STR(?s), STR(skr:)) && isIRI(?o)) }
+  UNION { ?s a ?o . BIND(rdf:type AS ?p) FILTER(STRSTARTS(STR(?s), STR(skr:)) && STRSTARTS(STR(?o), STR(spasmkg:))) }
+  BIND(IF(EXISTS { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
+                   spasmkg:hasEvidence ?ev }, 1, 0) AS ?has)
+}
+"""
+
+
+def stats(*, data: DataArg = ()) -> dict[str, Any]:
+    """Counts per class and per property, and how many asserted edges and typings carry evidence."""
+    idx = label_index(data)
+    classes = engine.run(_STATS, data=data, limit=None)
+    props = engine.run(_STATS_PROPS, data=data, limit=None)
+    ev = engine.run(_STATS_EVIDENCE, data=data, limit=None).rows[0]
+    total = int(ev["edges"] or 0)
+    with_ev = int(ev["withEvidence"] or 0)
+    triples = engine.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", data=data, limit=None).rows[0]["n"]
+    return {
+        "triples": triples,
+        "classes": {
+            curie(r["cls"]): {"label": idx.label(r["cls"]), "count": r["n"]}
+            for r in classes.rows
+            if r["cls"].startswith(SPASMKG)
+        },
+        "properties": {curie(r["p"]): r["n"] for r in props.rows},
+        "evidence": {
+            "assertions": total,
+            "with_evidence": with_ev,
+            "coverage": round(with_ev / total, 4) if total else 1.0,
+        },
+    }
+
+
+def check_format(fmt: str, allowed: Sequence[str]) -> str:
+    if fmt not in allowed:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(allowed)}")
+    return fmt

@@ -1,0 +1,146 @@
+"""Named SPARQL queries: ``queries/*.rq`` with a metadata header read by the tool itself.
+
+Header lines start with ``#+``::
+
+    #+ name: treatments-for
+    #+ summary: Treatments for a cause, condition or symptom, with the evidence quote
+    #+ param: concept (concept, required) example: muscle strain -- the cause, condition or symptom
+    #+ medical: true
+    #+ critical: true      (rows are never cut by the result limit)
+
+Parameter types: ``concept`` (a CURIE, IRI, label or synonym, bound as an IRI), ``class``
+(a spasmkg class by label or local name, bound as an IRI) and ``string`` (bound as a literal).
+Values are substituted as RDF terms, never pasted into the query text.
+QC queries live in ``queries/qc/*-violation.rq`` and must return no rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from spasmkg import resources
+from spasmkg.safety import InputError
+
+_PARAM = re.compile(
+    r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<type>concept|class|string)\s*,\s*(?P<req>required|optional)\)"
+    r"(?:\s*example:\s*(?P<example>.*?))?(?:\s*--\s*(?P<doc>.*))?$"
+)
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    required: bool
+    example: str = ""
+    doc: str = ""
+
+    def describe(self) -> str:
+        req = "required" if self.required else "optional"
+        ex = f", e.g. {self.example!r}" if self.example else ""
+        return f"{self.name} ({self.type}, {req}{ex})"
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    summary: str
+    path: Path
+    params: tuple[Param, ...] = ()
+    medical: bool = False
+    critical: bool = False
+    role: str = "report"
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+class HeaderError(ValueError):
+    """A ``.rq`` file whose header is malformed."""
+
+
+def parse_header(path: Path) -> NamedQuery:
+    """Read the ``#+`` header of a query file."""
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#+"):
+            if line.strip() and not line.startswith("#"):
+                break
+            continue
+        key, _, value = line[2:].partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "param":
+            m = _PARAM.match(value)
+            if not m:
+                raise HeaderError(f"{path.name}: bad param line: {value!r}")
+            params.append(
+                Param(m["name"], m["type"], m["req"] == "required", (m["example"] or "").strip(), (m["doc"] or "").strip())
+            )
+        else:
+            meta[key] = value
+    name = meta.get("name", "")
+    if name != path.stem:
+        raise HeaderError(f"{path.name}: header name {name!r} must equal the file name {path.stem!r}")
+    if not meta.get("summary"):
+        raise HeaderError(f"{path.name}: missing '#+ summary:'")
+    truthy = ("true", "yes", "1")
+    return NamedQuery(
+        name=name,
+        summary=meta["summary"],
+        path=path,
+        params=tuple(params),
+        medical=meta.get("medical", "false").lower() in truthy,
+        critical=meta.get("critical", "false").lower() in truthy,
+        role="qc" if name.endswith("-violation") else meta.get("role", "report"),
+        meta=meta,
+    )
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """All user-facing named queries, by name (``queries/*.rq``)."""
+    return {q.name: q for q in (parse_header(p) for p in sorted(resources.queries_dir().glob("*.rq")))}
+
+
+@cache
+def qc_queries() -> dict[str, NamedQuery]:
+    """Quality-control queries (``queries/qc/*-violation.rq``): each must return no rows."""
+    return {q.name: q for q in (parse_header(p) for p in sorted((resources.queries_dir() / "qc").glob("*.rq")))}
+
+
+def get(name: str) -> NamedQuery:
+    """Look up a named query; unknown names get a 'did you mean' hint."""
+    queries = {**named_queries(), **qc_queries()}
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; see 'spasmkg queries' ({len(named_queries())} named queries)"
+    raise InputError(f"no query named {name!r}{hint}")
+
+
+def parse_params(query: NamedQuery, pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Turn ``KEY=VALUE`` strings into a dict, checking names and required parameters."""
+    valid = ", ".join(p.describe() for p in query.params) or "none"
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip()
+        if not sep:
+            raise InputError(f"parameter {pair!r} is not KEY=VALUE; {query.name} takes: {valid}")
+        if query.param(key) is None:
+            raise InputError(f"unknown parameter {key!r} for {query.name}; valid parameters: {valid}")
+        values[key] = value
+    for p in query.params:
+        if p.required and p.name not in values:
+            raise InputError(f"missing parameter {p.name!r} for {query.name}; valid parameters: {valid}")
+    return values

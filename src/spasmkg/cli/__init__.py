@@ -1,0 +1,85 @@
+"""The ``spasmkg`` command line: a thin click layer over :mod:`spasmkg.api`.
+
+Exit codes: 0 ok, 1 violations found (validate, qc), 2 usage or input error.
+Heavy libraries are imported inside commands, never at import time of this package.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from spasmkg.cli.common import Ctx, data_option
+from spasmkg.safety import SpasmkgError, install_network_guard
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@data_option
+@click.version_option(package_name="spasmkg")
+@click.pass_context
+def cli(ctx: click.Context, data: tuple[str, ...]) -> None:
+    """spasmkg: a provenance-first knowledge graph of back muscle spasms.
+
+    Every edge carries a verbatim quote from the source corpus. Not medical advice.
+    """
+    ctx.obj = Ctx(data=data)
+
+
+def _register() -> None:
+    from spasmkg.cli import graph_cmds, kb_cmds, network_cmds, query_cmds, validate_cmds
+
+    for module in (query_cmds, kb_cmds, graph_cmds, validate_cmds, network_cmds):
+        for command in module.COMMANDS:
+            cli.add_command(command)
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the CLI and turns every error into one line and an exit code."""
+    install_network_guard()
+    code = 0
+    try:
+        cli.main(args=argv, prog_name="spasmkg", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        code = 2
+    except click.exceptions.NoArgsIsHelpError as exc:  # pragma: no cover - click >= 8.2
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        code = 2
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        code = 2 if exc.exit_code not in (0, 1) else exc.exit_code
+    except SpasmkgError as exc:
+        click.echo(f"error: {exc}", err=True)
+        code = exc.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        code = 2
+    except BrokenPipeError:
+        code = 0
+    except RecursionError:
+        click.echo("error: input nested too deeply", err=True)
+        code = 2
+    except MemoryError:
+        click.echo("error: out of memory (input too large)", err=True)
+        code = 2
+    except Exception as exc:
+        if os.environ.get("SPASMKG_DEBUG"):
+            raise
+        msg = " ".join(str(exc).split())[:300]
+        click.echo(f"error: {type(exc).__name__}: {msg} (set SPASMKG_DEBUG=1 for details)", err=True)
+        code = 2
+    finally:
+        try:
+            sys.stdout.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+    # os._exit: a timed-out query thread must not keep the process alive.
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,0 +1,97 @@
+"""show, search, stats."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from spasmkg.cli.common import data_of, data_option, emit, format_option
+
+
+@click.command("show")
+@click.argument("term")
+@format_option(("text", "json"), "text")
+@data_option
+@click.pass_context
+def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> None:
+    """Show one concept: label, types, synonyms, definition, cross-references, edges with quotes.
+
+    TERM may be a CURIE (skr:heavy_lifting), an IRI, a label or a synonym (case-insensitive).
+    """
+    from spasmkg import api
+
+    page = api.show(term, data=data_of(ctx, data))
+    if fmt == "json":
+        emit(json.dumps(page, indent=2, ensure_ascii=False) + "\n", machine=True)
+        return
+    lines = [f"{page['label']}  ({page['curie']})", f"  IRI: {page['iri']}"]
+    if page["types"]:
+        lines.append(f"  types: {', '.join(sorted(page['types']))}")
+    if page["synonyms"]:
+        lines.append(f"  synonyms: {'; '.join(page['synonyms'])}")
+    if page["definition"]:
+        lines.append(f"  definition: {page['definition']}")
+    for x in page["xrefs"]:
+        lines.append(f"  {x['relation']}: {x['curie']}  <{x['iri']}>")
+    for direction, title in (("out", "edges out"), ("in", "edges in")):
+        edges = [e for e in page["edges"] if e["direction"] == direction]
+        if not edges:
+            continue
+        lines.append(f"  {title}:")
+        for e in edges:
+            arrow = f"{e['predicateLabel']} -> {e['otherLabel']}" if direction == "out" else f"{e['otherLabel']} {e['predicateLabel']} -> this"
+            lines.append(f"    {arrow}")
+            for ev in e["evidence"]:
+                lines.append(f"        \"{ev['quote']}\" [{ev['start']}:{ev['end']}]")
+            if not e["evidence"]:
+                lines.append("        (no evidence)")
+    emit("\n".join(lines) + "\n", medical=True)
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@format_option(("table", "json"), "table")
+@data_option
+@click.pass_context
+def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[str, ...]) -> None:
+    """Concepts whose label or synonym matches TEXT, best first."""
+    from spasmkg import api
+    from spasmkg.namespaces import curie
+
+    matches = api.search(text, limit=limit, data=data_of(ctx, data))
+    if fmt == "json":
+        emit(json.dumps([{"iri": m.iri, "curie": curie(m.iri), "label": m.label, "matched": m.matched,
+                          "score": m.score} for m in matches], indent=2) + "\n", machine=True)
+        return
+    if not matches:
+        click.echo(f"no concept matches {text!r}")
+        return
+    for m in matches:
+        click.echo(f"{m.score:5.3f}  {curie(m.iri):45}  {m.label}" + (f"  (matched {m.matched!r})" if m.matched != m.label.lower() else ""))
+
+
+@click.command("stats")
+@format_option(("table", "json"), "table")
+@data_option
+@click.pass_context
+def stats_cmd(ctx: click.Context, fmt: str, data: tuple[str, ...]) -> None:
+    """Counts per class and per property, and evidence coverage."""
+    from spasmkg import api
+
+    s = api.stats(data=data_of(ctx, data))
+    if fmt == "json":
+        emit(json.dumps(s, indent=2) + "\n", machine=True)
+        return
+    lines = [f"triples: {s['triples']}", "", "individuals per class (incl. subclasses):"]
+    for c, v in s["classes"].items():
+        lines.append(f"  {v['count']:5d}  {v['label']:35} {c}")
+    lines += ["", "edges per property:"]
+    lines += [f"  {n:5d}  {p}" for p, n in s["properties"].items()]
+    ev = s["evidence"]
+    lines += ["", f"evidence: {ev['with_evidence']} of {ev['assertions']} asserted edges and typings ({ev['coverage']:.1%})"]
+    emit("\n".join(lines) + "\n")
+
+
+COMMANDS = [show_cmd, search_cmd, stats_cmd]

@@ -1,0 +1,331 @@
+"""The query engine: pyoxigraph over the shipped graph (plus ``--data`` files), cached on disk.
+
+Design (see README, "Architecture"):
+
+* pyoxigraph answers every SPARQL query (named or ad hoc). rdflib is not imported on this path.
+* Small inputs are parsed into an in-memory store (faster than opening any cache). Inputs over
+  ``CACHE_THRESHOLD`` bytes are bulk-loaded once into an on-disk store in the user cache dir,
+  keyed by the SHA-256 of the inputs' contents, built in a temporary folder and renamed into
+  place (safe when two processes start at once), then opened read-only. The cache is never
+  required: if it cannot be written, the store is built in memory.
+* Queries run in a worker thread (pyoxigraph releases the GIL), so a timeout can stop waiting;
+  the CLI then exits. Results are bounded by a row limit.
+* The store is read-only by construction: only SPARQL queries (never updates) are evaluated, and
+  ``SERVICE`` is refused before evaluation (see :mod:`spasmkg.sparqlcheck`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spasmkg import resources
+from spasmkg.safety import MAX_INPUT_BYTES, InputError, SpasmkgError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+CACHE_THRESHOLD = 4 * 1024 * 1024
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_LIMIT = 10_000
+
+_FORMATS = {
+    ".ttl": "text/turtle",
+    ".turtle": "text/turtle",
+    ".nt": "application/n-triples",
+    ".ntriples": "application/n-triples",
+    ".nq": "application/n-quads",
+    ".trig": "application/trig",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".xml": "application/rdf+xml",
+    ".jsonld": "application/ld+json",
+    ".json": "application/ld+json",
+}
+
+
+class QueryTimeout(SpasmkgError):
+    """The query did not finish within its time limit (exit 2)."""
+
+
+class QueryError(InputError):
+    """The query text is not valid SPARQL or is refused (exit 2)."""
+
+
+@dataclass
+class Result:
+    """The answer of a query: ``rows`` hold plain Python values (IRIs as ``str``)."""
+
+    kind: str  # "select" | "ask" | "graph"
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Any, Any, Any]] = field(default_factory=list)
+    truncated: bool = False
+    medical: bool = False
+    elapsed: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+    def to_dataframe(self) -> Any:
+        """Return the rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise InputError("to_dataframe() needs pandas: pip install 'spasmkg[pandas]'") from exc
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+
+def rdf_format(path: Path) -> str:
+    """The RDF media type for a file, from its extension."""
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r} (use one of {', '.join(sorted(_FORMATS))})")
+    return fmt
+
+
+def check_input_file(path: Path) -> Path:
+    """Refuse missing, empty, huge, non-UTF-8 or entity-declaring files with a one-line error."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: file is empty")
+    if size > MAX_INPUT_BYTES:
+        raise InputError(f"{path}: file is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES / 1e6:.0f} MB input limit")
+    fmt = rdf_format(path)
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if b"\x00" in head:
+        raise InputError(f"{path}: binary content, not an RDF text file")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not just a multibyte character cut at the block end
+            raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
+    if fmt == "application/ld+json":
+        from spasmkg.rdfio import check_jsonld
+
+        check_jsonld(path)
+    if fmt == "application/rdf+xml" and (b"<!ENTITY" in head or b"<!DOCTYPE" in head):
+        raise InputError(f"{path}: RDF/XML with a DOCTYPE or entity declarations is refused (external entities, entity expansion)")
+    return path
+
+
+def _file_digest(path: Path) -> str:
+    return resources.sha256_file(path)
+
+
+def content_key(files: Sequence[Path]) -> str:
+    """A key for the cache: the SHA-256 over the inputs' content hashes and the engine version."""
+    import pyoxigraph
+
+    h = hashlib.sha256(f"spasmkg-store-v1|{pyoxigraph.__version__}".encode())
+    for f in files:
+        h.update(_file_digest(f).encode())
+        h.update(rdf_format(f).encode())
+    return h.hexdigest()
+
+
+def cache_root() -> Path:
+    env = os.environ.get("SPASMKG_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("spasmkg"))
+
+
+def _load_into(store: pyoxigraph.Store, files: Iterable[Path]) -> None:
+    import pyoxigraph
+
+    for f in files:
+        try:
+            store.bulk_load(path=str(f), format=pyoxigraph.RdfFormat.from_media_type(rdf_format(f)))
+        except SyntaxError as exc:
+            raise InputError(f"{f}: {_one_line(str(exc))}") from None
+        except (ValueError, OSError) as exc:
+            raise InputError(f"{f}: {_one_line(str(exc))}") from None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
+
+
+def _build_cached(files: Sequence[Path], key: str) -> pyoxigraph.Store | None:
+    """Open (building first if needed) the on-disk store for ``key``; None if the cache is unusable."""
+    import pyoxigraph
+
+    root = cache_root() / "stores"
+    final = root / key
+    try:
+        if not (final / "READY").exists():
+            root.mkdir(parents=True, exist_ok=True)
+            tmp = root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
+            shutil.rmtree(tmp, ignore_errors=True)
+            try:
+                store = pyoxigraph.Store(str(tmp))
+                _load_into(store, files)
+                store.flush()
+                store.optimize()
+                del store
+                (tmp / "READY").write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
+                try:
+                    os.rename(tmp, final)
+                except OSError:  # another process won the race: use its store
+                    shutil.rmtree(tmp, ignore_errors=True)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        return pyoxigraph.Store.read_only(str(final))
+    except InputError:
+        raise
+    except OSError:
+        return None
+
+
+_STORES: dict[tuple[str, ...], pyoxigraph.Store] = {}
+
+
+def input_files(data: Sequence[Path | str] = ()) -> list[Path]:
+    """The shipped graph files followed by the user's ``--data`` files (checked)."""
+    extra = [check_input_file(Path(d)) for d in data]
+    return [*resources.graph_files(), *extra]
+
+
+def open_store(data: Sequence[Path | str] = (), *, use_cache: bool = True) -> pyoxigraph.Store:
+    """Return a read-only view of the shipped graph merged with ``data`` (memoised per process)."""
+    import pyoxigraph
+
+    files = input_files(data)
+    memo = tuple(str(f.resolve()) for f in files)
+    if memo in _STORES:
+        return _STORES[memo]
+    total = sum(f.stat().st_size for f in files)
+    store = None
+    if use_cache and total > CACHE_THRESHOLD and not os.environ.get("SPASMKG_NO_CACHE"):
+        store = _build_cached(files, content_key(files))
+    if store is None:
+        store = pyoxigraph.Store()
+        _load_into(store, files)
+    _STORES[memo] = store
+    return store
+
+
+def py_value(term: Any) -> Any:
+    """Convert a pyoxigraph term to a plain Python value (IRI -> str, typed literal -> int/Decimal/bool/str)."""
+    import pyoxigraph
+
+    if term is None:
+        return None
+    if isinstance(term, pyoxigraph.NamedNode):
+        return term.value
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, pyoxigraph.Literal):
+        dt = term.datatype.value
+        v = term.value
+        try:
+            if dt.endswith(("#integer", "#nonNegativeInteger", "#int", "#long", "#positiveInteger")):
+                return int(v)
+            if dt.endswith("#decimal"):
+                d = Decimal(v)
+                return int(d) if d == d.to_integral_value() else float(d)
+            if dt.endswith(("#double", "#float")):
+                return float(v)
+            if dt.endswith("#boolean"):
+                return v in ("true", "1")
+        except (ValueError, ArithmeticError):
+            return v
+        return v
+    return str(term)
+
+
+def run(
+    query_text: str,
+    *,
+    data: Sequence[Path | str] = (),
+    bindings: dict[str, Any] | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    limit: int | None = DEFAULT_LIMIT,
+    store: pyoxigraph.Store | None = None,
+) -> Result:
+    """Evaluate a checked, read-only SPARQL query with pyoxigraph.
+
+    ``bindings`` maps variable names to pyoxigraph terms; they are substituted as RDF terms
+    (SEP-0007), never pasted into the query text.
+    """
+    import pyoxigraph
+
+    from spasmkg.namespaces import ALL_PREFIXES
+    from spasmkg.sparqlcheck import check_query
+
+    check_query(query_text)
+    st = store if store is not None else open_store(data)
+    subs = {pyoxigraph.Variable(k): v for k, v in (bindings or {}).items()}
+    box: dict[str, Any] = {}
+    started = time.perf_counter()
+
+    def work() -> None:
+        try:
+            res = st.query(query_text, prefixes=ALL_PREFIXES, substitutions=subs or None)
+            if isinstance(res, pyoxigraph.QueryBoolean):
+                box["result"] = Result("ask", boolean=bool(res))
+            elif isinstance(res, pyoxigraph.QuerySolutions):
+                cols = [v.value for v in res.variables]
+                rows: list[dict[str, Any]] = []
+                truncated = False
+                for sol in res:
+                    if limit is not None and len(rows) >= limit:
+                        truncated = True
+                        break
+                    rows.append({c: py_value(sol[c]) for c in cols})
+                box["result"] = Result("select", columns=cols, rows=rows, truncated=truncated)
+            else:
+                triples = []
+                truncated = False
+                for t in res:
+                    if limit is not None and len(triples) >= limit:
+                        truncated = True
+                        break
+                    triples.append((t.subject, t.predicate, t.object))
+                box["result"] = Result("graph", triples=triples, truncated=truncated)
+        except SyntaxError as exc:
+            box["error"] = QueryError(f"SPARQL syntax error: {_one_line(str(exc))}")
+        except Exception as exc:
+            box["error"] = QueryError(f"query failed: {_one_line(str(exc))}")
+
+    worker = threading.Thread(target=work, name="spasmkg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"query stopped after {timeout:g} s (raise the limit with --timeout)")
+    if "error" in box:
+        raise box["error"]
+    result: Result = box["result"]
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def graph_to_jsonable(result: Result) -> Any:
+    """A JSON-friendly view of a result (used by ``--format json``)."""
+    if result.kind == "ask":
+        return {"boolean": result.boolean}
+    if result.kind == "graph":
+        return {"triples": [[str(x) for x in t] for t in result.triples], "truncated": result.truncated}
+    return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

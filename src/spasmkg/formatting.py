@@ -1,0 +1,66 @@
+"""Render query results as table, csv, tsv, json or markdown (strings; nothing printed here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from spasmkg.engine import Result
+from spasmkg.namespaces import curie
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+MACHINE_FORMATS = ("csv", "tsv", "json")
+
+
+def cell(value: Any) -> str:
+    """Display form of a value: IRIs as CURIEs, None as empty.
+
+    >>> cell("https://w3id.org/spasmkg/resource/driving")
+    'skr:driving'
+    >>> cell(None)
+    ''
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return curie(value)
+    return str(value)
+
+
+def render(result: Result, fmt: str) -> str:
+    """Render a result; never truncates cells (red flags must be shown whole)."""
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"boolean": result.boolean}) + "\n"
+        return ("yes" if result.boolean else "no") + "\n"
+    if result.kind == "graph":
+        from spasmkg.engine import py_value
+
+        rows = [{"subject": py_value(s), "predicate": py_value(p), "object": py_value(o)} for s, p, o in result.triples]
+        result = Result("select", columns=["subject", "predicate", "object"], rows=rows, truncated=result.truncated)
+    cols = result.columns
+    if fmt == "json":
+        return json.dumps({"columns": cols, "rows": result.rows, "truncated": result.truncated}, ensure_ascii=False,
+                          indent=2, default=str) + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(cols)
+        for row in result.rows:
+            w.writerow(["" if row.get(c) is None else row.get(c) for c in cols])
+        return buf.getvalue()
+    table = [[cell(row.get(c)) for c in cols] for row in result.rows]
+    if fmt == "markdown":
+        esc = [[v.replace("|", "\\|").replace("\n", " ") for v in r] for r in table]
+        lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(r) + " |" for r in esc]
+        return "\n".join(lines) + "\n"
+    widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(cols)]
+    sep = "  "
+    lines = [sep.join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
+    lines.append(sep.join("-" * w for w in widths))
+    lines += [sep.join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
+    lines.append(f"({len(table)} row{'s' if len(table) != 1 else ''}{', truncated: raise --limit' if result.truncated else ''})")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,122 @@
+"""Find concepts by CURIE, IRI, label or synonym (case-insensitive), and rank text matches."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spasmkg.namespaces import SPASMKG, curie, expand
+from spasmkg.safety import InputError
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+_LABELS_QUERY = """
+SELECT ?s ?label ?pref ?cls WHERE {
+  { ?s rdfs:label ?label BIND(true AS ?pref) } UNION { ?s skos:altLabel ?label BIND(false AS ?pref) }
+  OPTIONAL { ?s a owl:Class BIND(true AS ?cls) }
+  FILTER(isIRI(?s))
+}
+"""
+
+
+class UnknownTerm(InputError):
+    """A term that matches no concept, or several (exit 2); ``suggestions`` lists close matches."""
+
+    def __init__(self, message: str, suggestions: list[str]):
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    label: str
+    matched: str
+    score: float
+
+
+def normalise(text: str) -> str:
+    """Lower-case, curly quotes straightened, white space folded.
+
+    >>> normalise("  Back’s   SPASM ")
+    "back's spasm"
+    """
+    return " ".join(text.replace("’", "'").lower().split())
+
+
+class LabelIndex:
+    """Labels and synonyms of every IRI in a store."""
+
+    def __init__(self, store: pyoxigraph.Store):
+        from spasmkg.namespaces import ALL_PREFIXES
+
+        self.labels: dict[str, str] = {}
+        self.entries: list[tuple[str, str, bool]] = []  # (normalised text, iri, is class)
+        self.classes: set[str] = set()
+        for sol in store.query(_LABELS_QUERY, prefixes=ALL_PREFIXES):
+            iri = sol["s"].value
+            text = sol["label"].value
+            if sol["pref"].value == "true" and iri not in self.labels:
+                self.labels[iri] = text
+            is_class = sol["cls"] is not None
+            if is_class:
+                self.classes.add(iri)
+            self.entries.append((normalise(text), iri, is_class))
+        self.entries.sort()
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, curie(iri))
+
+    def resolve(self, text: str, *, classes: bool | None = None, what: str = "concept") -> str:
+        """Return the IRI for a CURIE, IRI, label or synonym; raise UnknownTerm otherwise."""
+        raw = text.strip()
+        if not raw:
+            raise UnknownTerm(f"empty {what}", [])
+        iri = expand(raw)
+        if iri is not None and iri in self.labels:
+            if classes is None or (iri in self.classes) == classes:
+                return iri
+        if classes and iri is None and (SPASMKG + raw) in self.classes:
+            return SPASMKG + raw
+        key = normalise(raw)
+        hits = {i for t, i, c in self.entries if t == key and (classes is None or c == classes)}
+        if len(hits) == 1:
+            return hits.pop()
+        if not hits:
+            # a unique prefix ("injury" for "injury cause") is accepted
+            hits = {i for t, i, c in self.entries if t.startswith(key) and (classes is None or c == classes)}
+            if len(hits) == 1:
+                return hits.pop()
+        if hits:
+            options = sorted(f"{curie(i)} ({self.label(i)})" for i in hits)
+            raise UnknownTerm(f"{what} {raw!r} is ambiguous: {'; '.join(options[:8])}", options)
+        suggestions = [f"{curie(m.iri)} ({m.label})" for m in self.search(raw, limit=5, classes=classes)]
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        raise UnknownTerm(f"no {what} matches {raw!r}{hint}", suggestions)
+
+    def search(self, text: str, *, limit: int = 10, classes: bool | None = None) -> list[Match]:
+        """Rank concepts whose label or synonym matches ``text`` (exact > prefix > substring > fuzzy)."""
+        key = normalise(text)
+        if not key:
+            return []
+        best: dict[str, Match] = {}
+        for t, iri, is_class in self.entries:
+            if classes is not None and is_class != classes:
+                continue
+            if t == key:
+                score = 1.0
+            elif t.startswith(key):
+                score = 0.9 - 0.001 * (len(t) - len(key))
+            elif key in t:
+                score = 0.8 - 0.001 * (len(t) - len(key))
+            elif all(w in t for w in key.split()):
+                score = 0.7
+            else:
+                score = difflib.SequenceMatcher(None, key, t).ratio() * 0.65
+                if score < 0.45:
+                    continue
+            if iri not in best or score > best[iri].score:
+                best[iri] = Match(iri, self.label(iri), t, round(score, 3))
+        return sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]

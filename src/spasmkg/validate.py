@@ -1,0 +1,225 @@
+"""``spasmkg validate``: SHACL, OWL 2 DL consistency, evidence offsets and QC queries.
+
+The four checks share one parse of the inputs. HermiT (a Java process) starts first in a
+worker thread and runs while pySHACL validates in this one. A report is cached by the
+content hash of every input (ontology, data, shapes, corpus, QC queries), so a repeated
+run on unchanged inputs is answered from the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from spasmkg import __version__, resources
+from spasmkg.namespaces import curie
+
+if TYPE_CHECKING:
+    import rdflib
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    summary: str
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class ValidationReport:
+    checks: list[Check]
+    inputs: list[str]
+    cached: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "cached": self.cached, "inputs": self.inputs,
+                "checks": [asdict(c) for c in self.checks]}
+
+    def summary(self) -> str:
+        lines = [f"validating {', '.join(self.inputs)}{' (cached result)' if self.cached else ''}"]
+        for c in self.checks:
+            lines.append(f"  {'PASS' if c.ok else 'FAIL'}  {c.name:9} {c.summary}")
+            for v in c.violations[:20]:
+                where = " ".join(f"{k}={v[k]}" for k in ("focus", "path") if v.get(k))
+                lines.append(f"        - {v.get('message', '')}{'  [' + where + ']' if where else ''}")
+            if len(c.violations) > 20:
+                lines.append(f"        ... and {len(c.violations) - 20} more (use --format json)")
+        lines.append("OK: all checks pass" if self.ok else "FAILED: violations found")
+        return "\n".join(lines) + "\n"
+
+
+def _inputs(data: Sequence[str | Path]) -> list[Path]:
+    from spasmkg.engine import check_input_file
+
+    if data:
+        return [check_input_file(Path(d)) for d in data]
+    return [resources.knowledge_path()]
+
+
+def _key(files: Sequence[Path], owl: bool) -> str:
+    h = hashlib.sha256(f"validate|{__version__}|owl={owl}".encode())
+    qc = sorted((resources.queries_dir() / "qc").glob("*.rq"))
+    for f in [resources.tbox_path(), resources.shapes_path(), resources.corpus_path(), *qc, *files]:
+        h.update(f.name.encode())
+        h.update(resources.sha256_file(f).encode())
+    return h.hexdigest()
+
+
+def validate(data: Sequence[str | Path] = (), *, owl: bool = True, use_cache: bool = True) -> ValidationReport:
+    """Validate the shipped knowledge graph, or the given data files, against the ontology."""
+    from spasmkg.engine import cache_root
+    from spasmkg.safety import atomic_write_text
+
+    files = _inputs(data)
+    names = [str(f) if data else "shipped graph (ontology/knowledge.ttl)" for f in files]
+    key = _key(files, owl)
+    cache = cache_root() / "validate" / f"{key}.json"
+    if use_cache and cache.exists():
+        try:
+            raw = json.loads(cache.read_text(encoding="utf-8"))
+            return ValidationReport([Check(**c) for c in raw["checks"]], names, cached=True)
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+    report = run_checks(files, names, owl=owl)
+    if use_cache:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(cache, json.dumps(report.to_dict()))
+        except (OSError, ValueError):
+            pass
+    return report
+
+
+def run_checks(files: Sequence[Path], names: list[str], *, owl: bool = True) -> ValidationReport:
+    from spasmkg.rdfio import parse_files
+
+    tbox = parse_files([resources.tbox_path()])
+    abox = parse_files(files)
+    results: dict[str, Check] = {}
+    worker = None
+    if owl:
+        merged = tbox + abox
+        worker = threading.Thread(target=lambda: results.__setitem__("owl", check_owl(merged)), daemon=True)
+        worker.start()
+    results["shacl"] = check_shacl(abox, tbox)
+    results["evidence"] = check_evidence(abox)
+    results["qc"] = check_qc(tbox, abox)
+    if worker is not None:
+        worker.join()
+    order = ["shacl", "owl", "evidence", "qc"]
+    return ValidationReport([results[k] for k in order if k in results], names)
+
+
+def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph) -> Check:
+    """pySHACL with the ontology as ont_graph and RDFS inference (OWL-RL is far slower)."""
+    import pyshacl
+    import rdflib
+
+    started = time.perf_counter()
+    shapes = rdflib.Graph().parse(resources.shapes_path())
+    conforms, results_graph, _ = pyshacl.validate(
+        abox, shacl_graph=shapes, ont_graph=tbox, inference="rdfs", advanced=True, allow_warnings=True,
+        inplace=False,
+    )
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    violations = []
+    for r in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+        sev = results_graph.value(r, sh.resultSeverity)
+        focus = results_graph.value(r, sh.focusNode)
+        path = results_graph.value(r, sh.resultPath)
+        violations.append({
+            "severity": curie(str(sev)).replace("http://www.w3.org/ns/shacl#", "sh:"),
+            "focus": curie(str(focus)) if isinstance(focus, rdflib.URIRef) else "(blank node)",
+            "path": curie(str(path)) if isinstance(path, rdflib.URIRef) else None,
+            "message": str(results_graph.value(r, sh.resultMessage) or ""),
+            "shape": curie(str(results_graph.value(r, sh.sourceShape))),
+        })
+    violations.sort(key=lambda v: (v["severity"], v["focus"], v["message"]))
+    errors = [v for v in violations if v["severity"].endswith("Violation")]
+    ok = bool(conforms) or not errors
+    summary = "conforms" if not violations else f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)"
+    return Check("shacl", ok, summary, violations, time.perf_counter() - started)
+
+
+def check_owl(graph: rdflib.Graph) -> Check:
+    """OWL 2 DL consistency and unsatisfiable classes with HermiT, plus the clashes we can explain."""
+    from spasmkg.reason import hermit, materialise
+
+    started = time.perf_counter()
+    m = materialise(graph)
+    violations = [{"message": c} for c in m.clashes]
+    try:
+        rep = hermit(graph, infer_property_values=False)
+        ok = rep.consistent and not m.clashes
+        for c in rep.unsatisfiable:
+            violations.append({"message": f"unsatisfiable class {curie(c)}", "focus": curie(c)})
+        if not rep.consistent and not rep.unsatisfiable:
+            violations.append({"message": rep.message})
+        summary = f"HermiT: {rep.message}" + (f"; {len(m.clashes)} clash(es) explained" if m.clashes else "")
+    except Exception as exc:  # Java missing or crashed: a failed check, not a traceback
+        ok = False
+        summary = f"could not run HermiT: {' '.join(str(exc).split())[:200]}"
+    return Check("owl", ok, summary, violations, time.perf_counter() - started)
+
+
+def check_evidence(abox: rdflib.Graph) -> Check:
+    """Every evidence quote equals corpus[start:end]; the source document's SHA-256 matches."""
+    import rdflib
+
+    from spasmkg.namespaces import SPASMKG
+
+    started = time.perf_counter()
+    sk = rdflib.Namespace(SPASMKG)
+    corpus = resources.corpus_text()
+    sha = resources.sha256_file(resources.corpus_path())
+    violations = []
+    n = 0
+    for ev in sorted(abox.subjects(rdflib.RDF.type, sk.Evidence)):
+        n += 1
+        quote = abox.value(ev, sk.quote)
+        start, end = abox.value(ev, sk.startOffset), abox.value(ev, sk.endOffset)
+        try:
+            s, e = int(start), int(end)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            violations.append({"focus": curie(str(ev)), "message": "evidence offsets are missing or not integers"})
+            continue
+        if quote is None or corpus[s:e] != str(quote):
+            violations.append({"focus": curie(str(ev)),
+                               "message": f"quote does not match corpus[{s}:{e}] = {corpus[s:e][:60]!r}"})
+    for doc in abox.subjects(sk.sha256, None):
+        if str(abox.value(doc, sk.sha256)) != sha:
+            violations.append({"focus": curie(str(doc)), "message": "source SHA-256 differs from the shipped corpus"})
+    summary = f"{n} evidence quote(s) checked against the corpus" + (f"; {len(violations)} mismatch(es)" if violations else "")
+    return Check("evidence", not violations, summary, violations, time.perf_counter() - started)
+
+
+def check_qc(tbox: rdflib.Graph, abox: rdflib.Graph) -> Check:
+    """Run every ``queries/qc/*-violation.rq``: each must return no rows."""
+    import pyoxigraph
+
+    from spasmkg import catalog, engine
+
+    started = time.perf_counter()
+    store = pyoxigraph.Store()
+    store.load((tbox + abox).serialize(format="nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    violations = []
+    queries = catalog.qc_queries()
+    for name, q in queries.items():
+        res = engine.run(q.text, store=store, limit=100)
+        for row in res.rows:
+            shown = ", ".join(f"{k}={curie(str(v))}" for k, v in row.items() if v is not None)
+            violations.append({"message": f"{name}: {shown}", "query": name})
+    summary = f"{len(queries)} QC queries" + (f"; {len(violations)} row(s) returned" if violations else ", no rows")
+    return Check("qc", not violations, summary, violations, time.perf_counter() - started)
