@@ -67,17 +67,26 @@ def query(
     values = {**(params or {}), **kwparams}
     catalog.parse_params(q, [f"{k}={v}" for k, v in values.items()])
     bindings = bind_params(q, values, data)
+    text = bound_text(q.text, bindings)
     if engine_name == "rdflib":
-        result = sparql_rdflib(q.text, bindings=bindings, data=data)
+        result = sparql_rdflib(text, data=data)
     else:
-        import pyoxigraph
-
-        terms = {
-            k: pyoxigraph.NamedNode(v[1]) if v[0] == "iri" else pyoxigraph.Literal(v[1]) for k, v in bindings.items()
-        }
-        result = engine.run(q.text, data=data, bindings=terms, timeout=timeout, limit=None if q.critical else limit)
+        result = engine.run(text, data=data, timeout=timeout, limit=None if q.critical else limit)
     result.medical = q.medical
     return result
+
+
+def bound_text(text: str, bindings: dict[str, tuple[str, str]]) -> str:
+    """The query text with parameters pre-bound as RDF terms (serialised and escaped by pyoxigraph)."""
+    import pyoxigraph
+
+    from spasmkg.catalog import inject_values
+
+    terms = {
+        k: str(pyoxigraph.NamedNode(v)) if kind == "iri" else str(pyoxigraph.Literal(v))
+        for k, (kind, v) in bindings.items()
+    }
+    return inject_values(text, terms)
 
 
 def bind_params(q: catalog.NamedQuery, values: dict[str, str], data: DataArg = ()) -> dict[str, tuple[str, str]]:
@@ -173,9 +182,7 @@ def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = No
     check_query(text)
     rsparql.SPARQL_LOAD_GRAPHS = False
     g = load(data=data)
-    init = {
-        k: rdflib.URIRef(v) if kind == "iri" else rdflib.Literal(v) for k, (kind, v) in (bindings or {}).items()
-    }
+    init = {k: rdflib.URIRef(v) if kind == "iri" else rdflib.Literal(v) for k, (kind, v) in (bindings or {}).items()}
     res = g.query(text, initNs=ALL_PREFIXES, initBindings=init)
     if res.type == "ASK":
         return Result("ask", boolean=bool(res.askAnswer))
@@ -209,12 +216,11 @@ def search(text: str, *, limit: int = 10, data: DataArg = ()) -> list[Match]:
 
 _SHOW_EDGES = """
 SELECT ?dir ?p ?other ?quote ?start ?end WHERE {
-  { ?this ?p ?other . BIND("out" AS ?dir) } UNION { ?other ?p ?this . BIND("in" AS ?dir) }
+  { ?this ?p ?other . BIND("out" AS ?dir) BIND(?this AS ?src) BIND(?other AS ?tgt) }
+  UNION { ?other ?p ?this . BIND("in" AS ?dir) BIND(?other AS ?src) BIND(?this AS ?tgt) }
   ?p a owl:ObjectProperty . FILTER(isIRI(?other))
   OPTIONAL {
-    ?ax owl:annotatedProperty ?p ; spasmkg:hasEvidence ?ev .
-    { ?ax owl:annotatedSource ?this ; owl:annotatedTarget ?other . FILTER(?dir = "out") }
-    UNION { ?ax owl:annotatedSource ?other ; owl:annotatedTarget ?this . FILTER(?dir = "in") }
+    ?ax owl:annotatedSource ?src ; owl:annotatedProperty ?p ; owl:annotatedTarget ?tgt ; spasmkg:hasEvidence ?ev .
     ?ev spasmkg:quote ?quote ; spasmkg:startOffset ?start ; spasmkg:endOffset ?end .
   }
 } ORDER BY ?dir ?p ?other ?start
@@ -292,8 +298,8 @@ GROUP BY ?p ORDER BY ?p
 """
 _STATS_EVIDENCE = """
 SELECT (COUNT(*) AS ?edges) (SUM(?has) AS ?withEvidence) WHERE {
-  { ?s ?p ?o . ?p a owl:ObjectProperty . FILTER(STRSTARTS(STR(?s), STR(skr:)) && isIRI(?o)) }
-  UNION { ?s a ?o . BIND(rdf:type AS ?p) FILTER(STRSTARTS(STR(?s), STR(skr:)) && STRSTARTS(STR(?o), STR(spasmkg:))) }
+  { ?s ?p ?o . ?p a owl:ObjectProperty . FILTER(STRSTARTS(STR(?s), STR(skr:)) && STRSTARTS(STR(?o), STR(skr:))) }
+  UNION { ?s a ?o . BIND(rdf:type AS ?p) ?o rdfs:subClassOf* spasmkg:MedicalConcept . FILTER(STRSTARTS(STR(?s), STR(skr:))) }
   BIND(IF(EXISTS { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
                    spasmkg:hasEvidence ?ev }, 1, 0) AS ?has)
 }

@@ -289,8 +289,10 @@ HEADER = (
 
 
 def render(graph: Graph) -> str:
-    """Serialise deterministically (rdflib longturtle)."""
-    return HEADER + graph.serialize(format="longturtle")
+    """Serialise deterministically: canonical blank-node labels, then rdflib longturtle."""
+    from spasmkg.rdfio import canonical
+
+    return HEADER + canonical(graph).serialize(format="longturtle")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,7 +84,9 @@ def parse_header(path: Path) -> NamedQuery:
             if not m:
                 raise HeaderError(f"{path.name}: bad param line: {value!r}")
             params.append(
-                Param(m["name"], m["type"], m["req"] == "required", (m["example"] or "").strip(), (m["doc"] or "").strip())
+                Param(
+                    m["name"], m["type"], m["req"] == "required", (m["example"] or "").strip(), (m["doc"] or "").strip()
+                )
             )
         else:
             meta[key] = value
@@ -124,7 +126,11 @@ def get(name: str) -> NamedQuery:
     if name in queries:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else f"; see 'spasmkg queries' ({len(named_queries())} named queries)"
+    hint = (
+        f"; did you mean {', '.join(close)}?"
+        if close
+        else f"; see 'spasmkg queries' ({len(named_queries())} named queries)"
+    )
     raise InputError(f"no query named {name!r}{hint}")
 
 
@@ -144,3 +150,26 @@ def parse_params(query: NamedQuery, pairs: list[str] | tuple[str, ...]) -> dict[
         if p.required and p.name not in values:
             raise InputError(f"missing parameter {p.name!r} for {query.name}; valid parameters: {valid}")
     return values
+
+
+def inject_values(text: str, values: dict[str, str]) -> str:
+    """Pre-bind variables: insert ``VALUES ?v { term }`` at the start of the WHERE group.
+
+    ``values`` maps variable names to terms already serialised by an RDF library
+    (N-Triples syntax, escaped), so nothing the user typed becomes query syntax.
+
+    >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": '"a"'})
+    'SELECT ?x WHERE { VALUES ?o { "a" } ?x ?p ?o }'
+    """
+    from spasmkg.sparqlcheck import tokens
+
+    if not values:
+        return text
+    toks = tokens(text)
+    where = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "WHERE"), -1)
+    brace = next((t for t in toks[where + 1 :] if t.kind == "punct" and t.text == "{"), None)
+    if brace is None:
+        raise InputError("cannot bind parameters: the query has no WHERE group")
+    clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(values.items()))
+    return text[: brace.start + 1] + " " + clause + text[brace.start + 1 :]
+

@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg import resources
-from spasmkg.safety import MAX_INPUT_BYTES, InputError, SpasmkgError
+from spasmkg.inputs import check_input_file, rdf_format
+from spasmkg.safety import InputError, SpasmkgError
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -37,20 +38,6 @@ if TYPE_CHECKING:
 CACHE_THRESHOLD = 4 * 1024 * 1024
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
-
-_FORMATS = {
-    ".ttl": "text/turtle",
-    ".turtle": "text/turtle",
-    ".nt": "application/n-triples",
-    ".ntriples": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".trig": "application/trig",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-}
 
 
 class QueryTimeout(SpasmkgError):
@@ -84,43 +71,6 @@ class Result:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise InputError("to_dataframe() needs pandas: pip install 'spasmkg[pandas]'") from exc
         return pd.DataFrame(self.rows, columns=self.columns)
-
-
-def rdf_format(path: Path) -> str:
-    """The RDF media type for a file, from its extension."""
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise InputError(f"{path}: unknown RDF file extension {path.suffix!r} (use one of {', '.join(sorted(_FORMATS))})")
-    return fmt
-
-
-def check_input_file(path: Path) -> Path:
-    """Refuse missing, empty, huge, non-UTF-8 or entity-declaring files with a one-line error."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"{path}: file is empty")
-    if size > MAX_INPUT_BYTES:
-        raise InputError(f"{path}: file is {size / 1e6:.0f} MB, over the {MAX_INPUT_BYTES / 1e6:.0f} MB input limit")
-    fmt = rdf_format(path)
-    with path.open("rb") as fh:
-        head = fh.read(65536)
-    if b"\x00" in head:
-        raise InputError(f"{path}: binary content, not an RDF text file")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 4:  # not just a multibyte character cut at the block end
-            raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
-    if fmt == "application/ld+json":
-        from spasmkg.rdfio import check_jsonld
-
-        check_jsonld(path)
-    if fmt == "application/rdf+xml" and (b"<!ENTITY" in head or b"<!DOCTYPE" in head):
-        raise InputError(f"{path}: RDF/XML with a DOCTYPE or entity declarations is refused (external entities, entity expansion)")
-    return path
 
 
 def _file_digest(path: Path) -> str:
@@ -263,8 +213,9 @@ def run(
 ) -> Result:
     """Evaluate a checked, read-only SPARQL query with pyoxigraph.
 
-    ``bindings`` maps variable names to pyoxigraph terms; they are substituted as RDF terms
-    (SEP-0007), never pasted into the query text.
+    ``bindings`` maps variable names to pyoxigraph terms; they are pre-bound with a ``VALUES``
+    block of terms serialised by pyoxigraph (escaped N-Triples syntax), so user text never
+    becomes query syntax.
     """
     import pyoxigraph
 
@@ -272,14 +223,17 @@ def run(
     from spasmkg.sparqlcheck import check_query
 
     check_query(query_text)
+    if bindings:
+        from spasmkg.catalog import inject_values
+
+        query_text = inject_values(query_text, {k: str(v) for k, v in bindings.items()})
     st = store if store is not None else open_store(data)
-    subs = {pyoxigraph.Variable(k): v for k, v in (bindings or {}).items()}
     box: dict[str, Any] = {}
     started = time.perf_counter()
 
     def work() -> None:
         try:
-            res = st.query(query_text, prefixes=ALL_PREFIXES, substitutions=subs or None)
+            res = st.query(query_text, prefixes=ALL_PREFIXES)
             if isinstance(res, pyoxigraph.QueryBoolean):
                 box["result"] = Result("ask", boolean=bool(res))
             elif isinstance(res, pyoxigraph.QuerySolutions):

@@ -42,8 +42,15 @@ def render(result: Result, fmt: str) -> str:
         result = Result("select", columns=["subject", "predicate", "object"], rows=rows, truncated=result.truncated)
     cols = result.columns
     if fmt == "json":
-        return json.dumps({"columns": cols, "rows": result.rows, "truncated": result.truncated}, ensure_ascii=False,
-                          indent=2, default=str) + "\n"
+        return (
+            json.dumps(
+                {"columns": cols, "rows": result.rows, "truncated": result.truncated},
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+            + "\n"
+        )
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
         w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -62,5 +69,7 @@ def render(result: Result, fmt: str) -> str:
     lines = [sep.join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]
     lines.append(sep.join("-" * w for w in widths))
     lines += [sep.join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in table]
-    lines.append(f"({len(table)} row{'s' if len(table) != 1 else ''}{', truncated: raise --limit' if result.truncated else ''})")
+    lines.append(
+        f"({len(table)} row{'s' if len(table) != 1 else ''}{', truncated: raise --limit' if result.truncated else ''})"
+    )
     return "\n".join(lines) + "\n"

@@ -65,7 +65,7 @@ def curie(iri: str) -> str:
             best, best_prefix = ns, prefix
     if not best:
         return iri
-    return f"{best_prefix}:{iri[len(best):]}"
+    return f"{best_prefix}:{iri[len(best) :]}"
 
 
 def expand(curie_or_iri: str) -> str | None:

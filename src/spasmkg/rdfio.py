@@ -55,7 +55,9 @@ def _check_context(ctx: Any, path: Path) -> None:
     items = ctx if isinstance(ctx, list) else [ctx]
     for item in items:
         if isinstance(item, str):
-            raise InputError(f"{path}: remote JSON-LD @context {item[:80]!r} is refused (nothing is fetched); inline it")
+            raise InputError(
+                f"{path}: remote JSON-LD @context {item[:80]!r} is refused (nothing is fetched); inline it"
+            )
         if isinstance(item, dict) and "@import" in item:
             raise InputError(f"{path}: JSON-LD @import is refused (nothing is fetched)")
 
@@ -64,7 +66,7 @@ def parse_files(files: Iterable[Path]) -> rdflib.Graph:
     """Parse RDF files into one rdflib Graph; errors become one-line InputErrors."""
     import rdflib
 
-    from spasmkg.engine import rdf_format
+    from spasmkg.inputs import rdf_format
     from spasmkg.namespaces import ALL_PREFIXES
 
     g = rdflib.Graph()
@@ -172,7 +174,11 @@ def _rdfxml(g: rdflib.Graph) -> str:
                     extra = f" rdf:datatype={quoteattr(str(o.datatype))}"
                 body.append(f"    <{q}{extra}>{escape(str(o))}</{q}>")
         body.append("  </rdf:Description>")
-    head = ['<?xml version="1.0" encoding="utf-8"?>', "<rdf:RDF", '  xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"']
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        "<rdf:RDF",
+        '  xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"',
+    ]
     head += [f"  xmlns:{prefix}={quoteattr(base)}" for base, prefix in sorted(ns.items(), key=lambda kv: kv[1])]
     head[-1] += ">"
     return "\n".join([*head, *body, "</rdf:RDF>"]) + "\n"

@@ -180,8 +180,10 @@ def materialise(g: rdflib.Graph) -> Materialisation:
     for p in sorted(ax.functional & ax.object_props):
         for s, objs in sorted(by_sp[p].items()):
             if len(objs) > 1:
-                m.clashes.append(f"{_c(s)} has {len(objs)} values for functional property {_c(p)}: "
-                                 + ", ".join(sorted(_c(o) for o in objs)))
+                m.clashes.append(
+                    f"{_c(s)} has {len(objs)} values for functional property {_c(p)}: "
+                    + ", ".join(sorted(_c(o) for o in objs))
+                )
     return m
 
 
@@ -350,8 +352,12 @@ def cached_materialise(g: rdflib.Graph, data: Sequence[str] = ()) -> Materialisa
             "asserted": sorted(m.asserted),
             "keys": keys,
             "derivations": [
-                {"rule": m.derivations[k].rule, "axiom": m.derivations[k].axiom,
-                 "premises": list(m.derivations[k].premises)} for k in keys
+                {
+                    "rule": m.derivations[k].rule,
+                    "axiom": m.derivations[k].axiom,
+                    "premises": list(m.derivations[k].premises),
+                }
+                for k in keys
             ],
             "clashes": m.clashes,
         }
@@ -391,9 +397,7 @@ def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] 
     t = (s, p, o)
     tree = explain_tree(m, t)
     if not tree:
-        raise InputError(
-            f"the graph does not state or entail: {idx.label(s)} {idx.label(p)} {idx.label(o)}"
-        )
+        raise InputError(f"the graph does not state or entail: {idx.label(s)} {idx.label(p)} {idx.label(o)}")
 
     def fmt(tr: Triple) -> str:
         return f"{idx.label(tr[0])} --{idx.label(tr[1])}--> {idx.label(tr[2])}"

@@ -44,8 +44,10 @@ _BLOCKED_EVENTS = {
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event in _BLOCKED_EVENTS:
         # Unix sockets (e.g. multiprocessing) are local: allow them.
-        if event == "socket.connect" and args and getattr(args[0], "family", None) == getattr(
-            __import__("socket"), "AF_UNIX", None
+        if (
+            event == "socket.connect"
+            and args
+            and getattr(args[0], "family", None) == getattr(__import__("socket"), "AF_UNIX", None)
         ):
             return
         target = args[1] if event == "socket.connect" and len(args) > 1 else (args[0] if args else "")

@@ -1,84 +1,201 @@
-"""A small SPARQL lexer that finds the query form and refuses updates and SERVICE.
+"""A SPARQL tokenizer that finds the query form and refuses updates and SERVICE.
 
-It blanks out comments, string literals and IRIs, then looks at keywords, so a keyword
-inside a string (``"DROP ALL"``) or an IRI is not mistaken for one.
+pyoxigraph evaluates ``SERVICE`` and ``LOAD`` with its own (Rust) HTTP client, which no
+Python audit hook can see, so this check is what keeps queries off the network. It is
+written to be conservative against the real parser (spargebra, a PEG parser):
+
+* strings, IRIs, comments, variables, prefixed names (with ``\\'`` and ``\\#`` escapes),
+  blank nodes, language tags and numbers are tokenized with the SPARQL 1.1 grammar's
+  own character classes, so ``"SERVICE"`` in a string or ``<http://x/service>`` is not a keyword;
+* spargebra needs no space after a keyword (``SERVICE:x{}``, ``trueSERVICE<...>{}``,
+  ``SERVICEex:x{}`` all parse as SERVICE), so ``SERVICE`` is looked for *inside* every bare
+  word, prefix name and language tag, not only as a whole word;
+* ``<`` is either an IRI or the less-than operator depending on where it stands; when an
+  IRI-looking span such as ``<'>`` or ``<1#>`` could be an operator followed by a string or a
+  comment, both readings are tokenized and a keyword seen in either one counts.
 
 >>> query_form("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p 'INSERT DATA' }")
 'SELECT'
 >>> query_form("DROP ALL")
 'UPDATE'
+>>> query_form("select * where { ?s ?p ?o } ; insert data { <a> <b> <c> }")
+'UPDATE'
+>>> check_query("SELECT * WHERE { ?s ?p ?o .SERVICE <http://example.org/sparql> { ?x ?y ?z } }")
+Traceback (most recent call last):
+...
+spasmkg.safety.InputError: SERVICE clauses are refused: spasmkg never opens network connections
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from spasmkg.safety import InputError
 
-_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_COMMENT = re.compile(r"#[^\n]*")
-_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+# Character classes of the SPARQL 1.1 grammar (section 19.8).
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = rf"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = rf"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+
+_TOKENS = [
+    ("ws", r"[ \t\r\n]+"),
+    ("comment", r"#[^\r\n]*"),
+    ("string", r"'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''"),
+    ("string", r'"""(?:(?:"|"")?(?:[^"\\]|\\.))*"""'),
+    ("string", r"'(?:[^'\\\n\r]|\\.)*'"),
+    ("string", r'"(?:[^"\\\n\r]|\\.)*"'),
+    ("iri", r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"),
+    ("var", rf"[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"),
+    ("bnode", rf"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
+    ("pname", rf"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
+    ("langtag", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+    ("number", r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"),
+    ("word", r"\w+"),
+    ("punct", r"."),
+]
+_TOKEN_RE = [(kind, re.compile(rx, re.S)) for kind, rx in _TOKENS]
+# An absolute IRI with an authority ("http://..."): read as an operator it would be
+# "scheme: / / ...", which never parses, so such an IRI is never ambiguous.
+_AUTHORITY_IRI = re.compile(r"<[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def _kw(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w?$:.\-]){word}(?![\w:\-])", re.I)
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
 
 
-_FORM_RE = {w: _kw(w) for w in (*_FORMS, *_UPDATES, "SERVICE")}
+def _token_at(text: str, pos: int) -> Token:
+    for kind, rx in _TOKEN_RE:
+        m = rx.match(text, pos)
+        if m:
+            return Token(kind, m.group(), pos)
+    raise AssertionError("unreachable: 'punct' matches any character")  # pragma: no cover
 
 
-def strip(text: str) -> str:
-    """Blank out strings, IRIs and comments (in the order a SPARQL lexer would meet them)."""
-    out: list[str] = []
-    i = 0
-    n = len(text)
-    token = re.compile(_STRING.pattern + "|" + _IRI.pattern + "|" + _COMMENT.pattern, re.S)
-    while i < n:
-        m = token.search(text, i)
-        if m is None:
-            out.append(text[i:])
-            break
-        out.append(text[i : m.start()])
-        out.append(" ")
-        i = m.end()
-    return "".join(out)
+def _ambiguous_iri(tok: Token) -> bool:
+    """True if ``<...>`` might be read by the parser as ``<`` followed by a string or comment."""
+    return ("'" in tok.text or "#" in tok.text) and not _AUTHORITY_IRI.match(tok.text)
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of the most likely reading (every ``<...>`` that can be an IRI is one)."""
+    out: list[Token] = []
+    pos = 0
+    while pos < len(text):
+        tok = _token_at(text, pos)
+        out.append(tok)
+        pos += len(tok.text)
+    return out
+
+
+def all_readings(text: str) -> list[Token]:
+    """Every token of every reading (an ambiguous ``<`` is tried as IRI and as operator).
+
+    The tokenizer has no state besides the position, so the readings form a graph over
+    positions; walking every reachable position once covers all of them in linear time.
+    """
+    seen: set[int] = set()
+    todo = [0]
+    out: list[Token] = []
+    while todo:
+        pos = todo.pop()
+        if pos in seen or pos >= len(text):
+            continue
+        seen.add(pos)
+        tok = _token_at(text, pos)
+        out.append(tok)
+        todo.append(pos + len(tok.text))
+        if tok.kind == "iri" and _ambiguous_iri(tok):
+            todo.append(pos + 1)  # "<" as the less-than operator
+    out.sort(key=lambda t: t.start)
+    return out
+
+
+def _words(tok: Token) -> str:
+    """The part of a token in which the parser could see a keyword (upper case), else ''."""
+    if tok.kind in ("word", "langtag"):
+        return tok.text.upper()
+    if tok.kind == "pname":  # "SERVICE:x" and "SERVICEex:x" parse as SERVICE + a prefixed name
+        return tok.text.split(":", 1)[0].upper()
+    return ""
+
+
+def _find(toks: list[Token], keyword: str, *, inside: bool) -> Token | None:
+    for tok in toks:
+        w = _words(tok)
+        if w and ((keyword in w) if inside else w.startswith(keyword)):
+            return tok
+    return None
+
+
+def _update_word(text: str) -> Token | None:
+    """The first bare word (in any reading) that starts an update operation."""
+    for tok in all_readings(text):
+        if tok.kind == "word" and tok.text.upper().startswith(UPDATES):
+            return tok
+    return None
 
 
 def query_form(text: str) -> str:
-    """Return SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for an update request; '' if none found."""
-    body = strip(text)
-    first: tuple[int, str] | None = None
-    for word, rx in _FORM_RE.items():
-        if word == "SERVICE":
+    """Return SELECT, ASK, CONSTRUCT, DESCRIBE, or UPDATE for an update request; '' if none found.
+
+    A query followed by an update (``SELECT ... ; DROP ALL``) is an UPDATE.
+    """
+    for tok in tokens(text):
+        if tok.kind != "word":
             continue
-        m = rx.search(body)
-        if m and (first is None or m.start() < first[0]):
-            first = (m.start(), word)
-    if first is None:
-        return ""
-    return "UPDATE" if first[1] in _UPDATES else first[1]
+        w = tok.text.upper()
+        if w.startswith(UPDATES):
+            return "UPDATE"
+        form = next((f for f in FORMS if w.startswith(f)), None)
+        if form is not None:
+            return "UPDATE" if _update_word(text) else form
+    return ""
+
+
+def _where(text: str, tok: Token) -> str:
+    line = text.count("\n", 0, tok.start) + 1
+    col = tok.start - (text.rfind("\n", 0, tok.start) + 1) + 1
+    return f"line {line}, column {col}"
 
 
 def check_query(text: str, *, allow_update: bool = False) -> str:
-    """Refuse what must never run: updates (unless allowed), SERVICE (network). Return the form."""
+    """Refuse what must never run: SERVICE and LOAD (network), updates unless allowed. Return the form.
+
+    ``allow_update=True`` (a private writable copy) still refuses ``LOAD`` and ``SERVICE``.
+    """
     if not text or not text.strip():
         raise InputError("empty SPARQL query")
-    body = strip(text)
-    if _FORM_RE["SERVICE"].search(body):
-        raise InputError("SERVICE clauses are refused: spasmkg never opens network connections")
+    toks = all_readings(text)
+    tok = _find(toks, "SERVICE", inside=True)
+    if tok is not None:
+        hint = "" if _words(tok) == "SERVICE" else f" ('SERVICE' found in {tok.text[:40]!r} at {_where(text, tok)})"
+        raise InputError(f"SERVICE clauses are refused: spasmkg never opens network connections{hint}")
+    tok = _find(toks, "LOAD", inside=True) if allow_update else None
+    if tok is not None:
+        raise InputError(f"LOAD is refused: spasmkg never fetches data from the network ({_where(text, tok)})")
     form = query_form(text)
-    if form == "UPDATE" and not allow_update:
-        raise InputError("SPARQL UPDATE is refused: the graph is read-only (INSERT, DELETE, LOAD, CLEAR, DROP, ...)")
     if form == "UPDATE":
+        if not allow_update:
+            bad = _update_word(text)
+            what = f" (found {bad.text[:20]!r} at {_where(text, bad)})" if bad else ""
+            raise InputError(
+                "SPARQL UPDATE is refused: the graph is read-only "
+                f"(INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, WITH){what}"
+            )
         return form
-    if any(_FORM_RE[w].search(body) for w in ("INSERT", "LOAD", "CLEAR", "DROP", "CREATE")) and form != "":
-        # an update operation after a query (e.g. "SELECT ... ; DROP ALL") is still an update
-        for w in ("INSERT", "LOAD", "CLEAR", "DROP", "CREATE"):
-            m = _FORM_RE[w].search(body)
-            if m and ";" in body[: m.start()] and not allow_update:
-                raise InputError("SPARQL UPDATE is refused: the graph is read-only")
     if not form:
         raise InputError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return form

@@ -44,8 +44,7 @@ class ValidationReport:
         return all(c.ok for c in self.checks)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "cached": self.cached, "inputs": self.inputs,
-                "checks": [asdict(c) for c in self.checks]}
+        return {"ok": self.ok, "cached": self.cached, "inputs": self.inputs, "checks": [asdict(c) for c in self.checks]}
 
     def summary(self) -> str:
         lines = [f"validating {', '.join(self.inputs)}{' (cached result)' if self.cached else ''}"]
@@ -61,7 +60,7 @@ class ValidationReport:
 
 
 def _inputs(data: Sequence[str | Path]) -> list[Path]:
-    from spasmkg.engine import check_input_file
+    from spasmkg.inputs import check_input_file
 
     if data:
         return [check_input_file(Path(d)) for d in data]
@@ -130,7 +129,12 @@ def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph) -> Check:
     started = time.perf_counter()
     shapes = rdflib.Graph().parse(resources.shapes_path())
     conforms, results_graph, _ = pyshacl.validate(
-        abox, shacl_graph=shapes, ont_graph=tbox, inference="rdfs", advanced=True, allow_warnings=True,
+        abox,
+        shacl_graph=shapes,
+        ont_graph=tbox,
+        inference="rdfs",
+        advanced=True,
+        allow_warnings=True,
         inplace=False,
     )
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -139,17 +143,21 @@ def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph) -> Check:
         sev = results_graph.value(r, sh.resultSeverity)
         focus = results_graph.value(r, sh.focusNode)
         path = results_graph.value(r, sh.resultPath)
-        violations.append({
-            "severity": curie(str(sev)).replace("http://www.w3.org/ns/shacl#", "sh:"),
-            "focus": curie(str(focus)) if isinstance(focus, rdflib.URIRef) else "(blank node)",
-            "path": curie(str(path)) if isinstance(path, rdflib.URIRef) else None,
-            "message": str(results_graph.value(r, sh.resultMessage) or ""),
-            "shape": curie(str(results_graph.value(r, sh.sourceShape))),
-        })
+        violations.append(
+            {
+                "severity": curie(str(sev)).replace("http://www.w3.org/ns/shacl#", "sh:"),
+                "focus": curie(str(focus)) if isinstance(focus, rdflib.URIRef) else "(blank node)",
+                "path": curie(str(path)) if isinstance(path, rdflib.URIRef) else None,
+                "message": str(results_graph.value(r, sh.resultMessage) or ""),
+                "shape": curie(str(results_graph.value(r, sh.sourceShape))),
+            }
+        )
     violations.sort(key=lambda v: (v["severity"], v["focus"], v["message"]))
     errors = [v for v in violations if v["severity"].endswith("Violation")]
     ok = bool(conforms) or not errors
-    summary = "conforms" if not violations else f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)"
+    summary = (
+        "conforms" if not violations else f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)"
+    )
     return Check("shacl", ok, summary, violations, time.perf_counter() - started)
 
 
@@ -196,12 +204,15 @@ def check_evidence(abox: rdflib.Graph) -> Check:
             violations.append({"focus": curie(str(ev)), "message": "evidence offsets are missing or not integers"})
             continue
         if quote is None or corpus[s:e] != str(quote):
-            violations.append({"focus": curie(str(ev)),
-                               "message": f"quote does not match corpus[{s}:{e}] = {corpus[s:e][:60]!r}"})
+            violations.append(
+                {"focus": curie(str(ev)), "message": f"quote does not match corpus[{s}:{e}] = {corpus[s:e][:60]!r}"}
+            )
     for doc in abox.subjects(sk.sha256, None):
         if str(abox.value(doc, sk.sha256)) != sha:
             violations.append({"focus": curie(str(doc)), "message": "source SHA-256 differs from the shipped corpus"})
-    summary = f"{n} evidence quote(s) checked against the corpus" + (f"; {len(violations)} mismatch(es)" if violations else "")
+    summary = f"{n} evidence quote(s) checked against the corpus" + (
+        f"; {len(violations)} mismatch(es)" if violations else ""
+    )
     return Check("evidence", not violations, summary, violations, time.perf_counter() - started)
 
 

@@ -35,7 +35,12 @@ def data_option(f: F) -> F:
 def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
     def deco(f: F) -> F:
         return click.option(
-            "--format", "-F", "fmt", type=click.Choice(choices), default=default, show_default=True,
+            "--format",
+            "-F",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
             help="Output format.",
         )(f)
 
@@ -43,17 +48,32 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
 
 
 def limits_option(f: F) -> F:
-    f = click.option("--timeout", type=click.FloatRange(min=0.01), default=10.0, show_default=True,
-                     help="Stop the query after this many seconds (exit 2).")(f)
-    f = click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
-                     help="Most rows to return (red-flag queries are never cut).")(f)
+    f = click.option(
+        "--timeout",
+        type=click.FloatRange(min=0.01),
+        default=10.0,
+        show_default=True,
+        help="Stop the query after this many seconds (exit 2).",
+    )(f)
+    f = click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        default=10_000,
+        show_default=True,
+        help="Most rows to return (red-flag queries are never cut).",
+    )(f)
     f = click.option("--no-limit", is_flag=True, help="Lift the row limit.")(f)
     return f
 
 
 def output_option(f: F) -> F:
-    return click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-                        help="Write to FILE (atomically) instead of standard output.")(f)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to FILE (atomically) instead of standard output.",
+    )(f)
 
 
 def data_of(ctx: click.Context, local: tuple[str, ...] = ()) -> tuple[str, ...]:

@@ -11,8 +11,9 @@ from spasmkg.cli.common import data_of, data_option, emit, output_option
 
 
 @click.command("export")
-@click.option("--format", "-F", "fmt", type=click.Choice(["turtle", "json-ld", "nt", "xml"]), default="turtle",
-              show_default=True)
+@click.option(
+    "--format", "-F", "fmt", type=click.Choice(["turtle", "json-ld", "nt", "xml"]), default="turtle", show_default=True
+)
 @click.option("--inferred", is_flag=True, help="Add what the reasoner derives (marked in a separate file section).")
 @output_option
 @data_option
@@ -36,8 +37,11 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
 @click.command("reason")
 @output_option
 @click.option("--format", "-F", "fmt", type=click.Choice(["turtle", "nt"]), default="turtle", show_default=True)
-@click.option("--check-hermit/--no-check-hermit", default=False,
-              help="Also run HermiT (Java) and compare its inferred property values.")
+@click.option(
+    "--check-hermit/--no-check-hermit",
+    default=False,
+    help="Also run HermiT (Java) and compare its inferred property values.",
+)
 @data_option
 @click.pass_context
 def reason_cmd(ctx: click.Context, output: Path | None, fmt: str, check_hermit: bool, data: tuple[str, ...]) -> None:

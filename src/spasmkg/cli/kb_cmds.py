@@ -40,10 +40,14 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
             continue
         lines.append(f"  {title}:")
         for e in edges:
-            arrow = f"{e['predicateLabel']} -> {e['otherLabel']}" if direction == "out" else f"{e['otherLabel']} {e['predicateLabel']} -> this"
+            arrow = (
+                f"{e['predicateLabel']} -> {e['otherLabel']}"
+                if direction == "out"
+                else f"{e['otherLabel']} {e['predicateLabel']} -> this"
+            )
             lines.append(f"    {arrow}")
             for ev in e["evidence"]:
-                lines.append(f"        \"{ev['quote']}\" [{ev['start']}:{ev['end']}]")
+                lines.append(f'        "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]')
             if not e["evidence"]:
                 lines.append("        (no evidence)")
     emit("\n".join(lines) + "\n", medical=True)
@@ -62,14 +66,26 @@ def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[
 
     matches = api.search(text, limit=limit, data=data_of(ctx, data))
     if fmt == "json":
-        emit(json.dumps([{"iri": m.iri, "curie": curie(m.iri), "label": m.label, "matched": m.matched,
-                          "score": m.score} for m in matches], indent=2) + "\n", machine=True)
+        emit(
+            json.dumps(
+                [
+                    {"iri": m.iri, "curie": curie(m.iri), "label": m.label, "matched": m.matched, "score": m.score}
+                    for m in matches
+                ],
+                indent=2,
+            )
+            + "\n",
+            machine=True,
+        )
         return
     if not matches:
         click.echo(f"no concept matches {text!r}")
         return
     for m in matches:
-        click.echo(f"{m.score:5.3f}  {curie(m.iri):45}  {m.label}" + (f"  (matched {m.matched!r})" if m.matched != m.label.lower() else ""))
+        click.echo(
+            f"{m.score:5.3f}  {curie(m.iri):45}  {m.label}"
+            + (f"  (matched {m.matched!r})" if m.matched != m.label.lower() else "")
+        )
 
 
 @click.command("stats")
@@ -90,7 +106,10 @@ def stats_cmd(ctx: click.Context, fmt: str, data: tuple[str, ...]) -> None:
     lines += ["", "edges per property:"]
     lines += [f"  {n:5d}  {p}" for p, n in s["properties"].items()]
     ev = s["evidence"]
-    lines += ["", f"evidence: {ev['with_evidence']} of {ev['assertions']} asserted edges and typings ({ev['coverage']:.1%})"]
+    lines += [
+        "",
+        f"evidence: {ev['with_evidence']} of {ev['assertions']} asserted edges and typings ({ev['coverage']:.1%})",
+    ]
     emit("\n".join(lines) + "\n")
 
 

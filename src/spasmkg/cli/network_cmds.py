@@ -2,4 +2,133 @@
 
 from __future__ import annotations
 
-COMMANDS: list = []  # type: ignore[type-arg]
+import json
+from pathlib import Path
+
+import click
+
+from spasmkg.cli.common import data_of, data_option, emit, format_option
+
+
+@click.group("network")
+def network_group() -> None:
+    """Network analysis of the concepts and their edges (networkx): summary, paths, neighbours, export."""
+
+
+@network_group.command("summary")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many of the most connected causes and treatments to list.")
+@format_option(("text", "json"), "text")
+@data_option
+@click.pass_context
+def summary_cmd(ctx: click.Context, top: int, fmt: str, data: tuple[str, ...]) -> None:
+    """Concepts and edges per category, most connected causes and treatments (degree, betweenness),
+    connected components and isolated concepts (a curation warning)."""
+    from spasmkg import network
+
+    s = network.summary(network.to_networkx(data_of(ctx, data)), top=top)
+    if fmt == "json":
+        emit(json.dumps(s, indent=2, ensure_ascii=False) + "\n", machine=True)
+        return
+    emit(network.summary_text(s))
+
+
+@network_group.command("paths")
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-length", type=click.IntRange(min=1, max=12), default=4, show_default=True,
+              help="Longest path, in hops.")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Most paths to show.")
+@format_option(("text", "json"), "text")
+@data_option
+@click.pass_context
+def paths_cmd(ctx: click.Context, source: str, target: str, max_length: int, limit: int, fmt: str,
+              data: tuple[str, ...]) -> None:
+    """Explanation paths between two concepts, shortest first, each hop with its relation and quotes.
+
+    Edges are followed in either direction but printed in their real direction
+    (back muscle spasm --treated by--> rest). FROM and TO may be CURIEs, labels or synonyms.
+    """
+    from spasmkg import network
+
+    d = data_of(ctx, data)
+    g = network.to_networkx(d)
+    a, b = network.resolve_node(g, source, d), network.resolve_node(g, target, d)
+    paths = network.find_paths(g, a, b, max_length=max_length, limit=limit)
+    if fmt == "json":
+        out = {"from": network.node_ref(g, a), "to": network.node_ref(g, b), "max_length": max_length,
+               "paths": paths}
+        emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", machine=True)
+        return
+    emit(network.paths_text(g, a, b, paths, max_length), medical=bool(paths))
+
+
+@network_group.command("neighbours")
+@click.argument("term")
+@click.option("--depth", type=click.IntRange(min=1, max=6), default=1, show_default=True,
+              help="How many hops out from TERM.")
+@click.option("--evidence", is_flag=True, help="Print the quote(s) under each edge.")
+@format_option(("text", "json"), "text")
+@data_option
+@click.pass_context
+def neighbours_cmd(ctx: click.Context, term: str, depth: int, evidence: bool, fmt: str,
+                   data: tuple[str, ...]) -> None:
+    """The concepts within --depth hops of TERM, by distance, with the edges that reach them."""
+    from spasmkg import network
+
+    d = data_of(ctx, data)
+    g = network.to_networkx(d)
+    result = network.neighbours(g, network.resolve_node(g, term, d), depth=depth)
+    if fmt == "json":
+        emit(json.dumps(result, indent=2, ensure_ascii=False) + "\n", machine=True)
+        return
+    emit(network.neighbours_text(result, evidence=evidence), medical=True)
+
+
+@network_group.command("export")
+@click.option("--format", "-F", "fmt", type=click.Choice(["graphml", "kgx"]), default="graphml",
+              show_default=True, help="GraphML (one file) or KGX TSV (PREFIX_nodes.tsv and PREFIX_edges.tsv).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The GraphML file, or for kgx the path prefix (or an existing folder).")
+@data_option
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, output: Path, data: tuple[str, ...]) -> None:
+    """Export the network deterministically (sorted), written atomically.
+
+    KGX follows the Biolink/KGX TSV convention: nodes with id, category (a conservative Biolink
+    category), name; edges with subject, predicate (the spasmkg CURIE), object, biolink_predicate
+    where the meaning is the same, primary_knowledge_source and the supporting quotes.
+    """
+    from spasmkg import network
+
+    g = network.to_networkx(data_of(ctx, data))
+    for path in network.export(g, fmt, output):
+        click.echo(f"wrote {path}", err=True)
+
+
+@click.command("draw")
+@click.argument("term", required=False)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The picture: FILE.svg (text stays text) or FILE.png.")
+@click.option("--depth", type=click.IntRange(min=1, max=4), default=1, show_default=True,
+              help="Hops out from TERM (1: the readable star view; 2 or more: a spring layout).")
+@click.option("--all", "whole", is_flag=True, help="Draw the whole graph instead of one concept.")
+@data_option
+@click.pass_context
+def draw_cmd(ctx: click.Context, term: str | None, output: Path, depth: int, whole: bool,
+             data: tuple[str, ...]) -> None:
+    """Draw a concept and its neighbours (default: back muscle spasm), coloured by category.
+
+    Nodes are labelled boxes coloured by category (legend on top); edges are labelled with their
+    relation and an arrow for its direction.
+    """
+    from spasmkg import draw
+
+    draw.check_output(output)
+    if whole and term:
+        raise click.UsageError("give either TERM or --all, not both")
+    drawing = draw.draw(output, term, depth=depth, whole=whole, data=data_of(ctx, data))
+    click.echo(f"wrote {output} ({drawing.title})", err=True)
+
+
+COMMANDS = [network_group, draw_cmd]

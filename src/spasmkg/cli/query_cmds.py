@@ -25,9 +25,15 @@ def queries_cmd(show_all: bool, fmt: str) -> None:
         items += list(catalog.qc_queries().values())
     if fmt == "json":
         out = [
-            {"name": q.name, "summary": q.summary, "role": q.role,
-             "params": [{"name": p.name, "type": p.type, "required": p.required, "example": p.example,
-                         "description": p.doc} for p in q.params]}
+            {
+                "name": q.name,
+                "summary": q.summary,
+                "role": q.role,
+                "params": [
+                    {"name": p.name, "type": p.type, "required": p.required, "example": p.example, "description": p.doc}
+                    for p in q.params
+                ],
+            }
             for q in items
         ]
         click.echo(json.dumps(out, indent=2))
@@ -48,14 +54,28 @@ def _run_and_print(ctx: click.Context, run, fmt: str, medical: bool, output: Pat
 
 @click.command("query")
 @click.argument("name")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="A query parameter; a label or synonym is accepted where a concept is expected.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A query parameter; a label or synonym is accepted where a concept is expected.",
+)
 @format_option(RESULT_FORMATS, "table")
 @limits_option
 @data_option
 @click.pass_context
-def query_cmd(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str, timeout: float, limit: int,
-              no_limit: bool, data: tuple[str, ...]) -> None:
+def query_cmd(
+    ctx: click.Context,
+    name: str,
+    params: tuple[str, ...],
+    fmt: str,
+    timeout: float,
+    limit: int,
+    no_limit: bool,
+    data: tuple[str, ...],
+) -> None:
     """Run the named query NAME (see 'spasmkg queries')."""
     from spasmkg import api, catalog
 
@@ -71,13 +91,27 @@ def query_cmd(ctx: click.Context, name: str, params: tuple[str, ...], fmt: str, 
 
 @click.command("sparql")
 @click.argument("query_text", required=False, metavar="QUERY")
-@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, path_type=Path), help="Read the query from FILE ('-' for stdin).")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the query from FILE ('-' for stdin).",
+)
 @format_option(RESULT_FORMATS, "table")
 @limits_option
 @data_option
 @click.pass_context
-def sparql_cmd(ctx: click.Context, query_text: str | None, file: Path | None, fmt: str, timeout: float, limit: int,
-               no_limit: bool, data: tuple[str, ...]) -> None:
+def sparql_cmd(
+    ctx: click.Context,
+    query_text: str | None,
+    file: Path | None,
+    fmt: str,
+    timeout: float,
+    limit: int,
+    no_limit: bool,
+    data: tuple[str, ...],
+) -> None:
     """Run an ad-hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE). Updates are refused."""
     from spasmkg import api
     from spasmkg.safety import InputError

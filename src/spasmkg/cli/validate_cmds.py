@@ -10,8 +10,13 @@ from spasmkg.cli.common import data_of, emit, format_option
 
 
 @click.command("validate")
-@click.option("--data", "data", multiple=True, metavar="FILE",
-              help="Validate this RDF file merged with the shipped ontology (repeatable).")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    metavar="FILE",
+    help="Validate this RDF file merged with the shipped ontology (repeatable).",
+)
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check (HermiT, needs Java).")
 @click.option("--no-cache", is_flag=True, help="Do not reuse a cached report for unchanged inputs.")
 @format_option(("text", "json"), "text")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real shipped graph, the corpus, the repository root. No mocks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the tests' store/validate/reason caches out of the user's cache dir."""
+    os.environ["SPASMKG_CACHE_DIR"] = str(tmp_path_factory.mktemp("spasmkg-cache"))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> str:
+    from spasmkg import resources
+
+    return resources.corpus_text()
+
+
+@pytest.fixture(scope="session")
+def graph():  # type: ignore[no-untyped-def]
+    import spasmkg
+
+    return spasmkg.load()
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m spasmkg`` in a subprocess (the real entry point, with its exit codes)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "spasmkg", *args], capture_output=True, text=True,
+                          cwd=cwd, env=full_env, timeout=timeout, check=False)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int = 2) -> None:
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr

@@ -1,0 +1,170 @@
+"""The knowledge base: evidence on every claim, build is current, floors met, identifiers verified."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from rdflib import Namespace, URIRef
+from rdflib.namespace import OWL, RDF, SKOS
+
+from spasmkg import build, resources
+
+ROOT = Path(__file__).resolve().parents[1]
+SK = Namespace("https://w3id.org/spasmkg/")
+SKR = "https://w3id.org/spasmkg/resource/"
+
+
+def test_corpus_is_vendored_and_hash_recorded(graph, corpus):  # type: ignore[no-untyped-def]
+    sha = resources.sha256_file(resources.corpus_path())
+    assert (URIRef(SKR + build.CORPUS_ID), SK.sha256, None) in graph
+    assert str(graph.value(URIRef(SKR + build.CORPUS_ID), SK.sha256)) == sha
+    assert len(corpus) > 20_000
+
+
+def test_every_evidence_quote_matches_its_offsets(graph, corpus):  # type: ignore[no-untyped-def]
+    evidence = list(graph.subjects(RDF.type, SK.Evidence))
+    assert len(evidence) > 100
+    for ev in evidence:
+        start, end = int(graph.value(ev, SK.startOffset)), int(graph.value(ev, SK.endOffset))
+        assert corpus[start:end] == str(graph.value(ev, SK.quote)), ev
+        assert start < end
+
+
+def _object_property_edges(graph):  # type: ignore[no-untyped-def]
+    props = set(graph.subjects(RDF.type, OWL.ObjectProperty))
+    for s, p, o in graph:
+        if p in props and str(s).startswith(SKR) and str(o).startswith(SKR):
+            yield s, p, o
+
+
+def test_every_asserted_edge_and_typing_has_evidence(graph):  # type: ignore[no-untyped-def]
+    edges = list(_object_property_edges(graph))
+    typings = [(s, RDF.type, o) for s, o in graph.subject_objects(RDF.type)
+               if str(s).startswith(SKR) and str(o).startswith(str(SK)) and o not in (SK.SourceDocument,
+                                                                                      SK.QuantitativeGuidance)]
+    assert len(edges) > 250 and len(typings) > 150
+    annotated = set()
+    for ax in graph.subjects(RDF.type, OWL.Axiom):
+        if (ax, SK.hasEvidence, None) in graph:
+            annotated.add((graph.value(ax, OWL.annotatedSource), graph.value(ax, OWL.annotatedProperty),
+                           graph.value(ax, OWL.annotatedTarget)))
+    missing = [t for t in edges + typings if t not in annotated]
+    assert not missing, missing[:5]
+
+
+def test_knowledge_ttl_is_generated_from_the_curation_tables():
+    """One hand-edited source: the committed knowledge.ttl equals what the tables generate."""
+    assert build.main(["--check"]) == 0
+
+
+def test_build_is_deterministic():
+    assert build.render(build.build_graph()) == build.render(build.build_graph())
+
+
+def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):  # type: ignore[no-untyped-def]
+    for sub in ("entities", "claims", "guidance", "mappings"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "entities" / "x.tsv").write_text(
+        "id\ttypes\tlabel\tsynonyms\tdefinition\tquote\nfoo\tCause\tfoo\t\t\tThis sentence is not in the corpus.\n",
+        encoding="utf-8")
+    with pytest.raises(build.CurationError, match="not found verbatim"):
+        build.build_graph(root=tmp_path)
+
+
+FLOORS = {"Cause": 30, "Symptom": 12, "RiskFactor": 5, "Treatment": 25, "RedFlag": 10,
+          "BodyRegion": 5, "DiagnosticProcedure": 2, "DrugClass": 3, "Drug": 3, "Precaution": 5,
+          "Recommendation": 4}
+
+
+@pytest.mark.parametrize("cls", sorted(FLOORS))
+def test_category_floors(cls: str) -> None:
+    import spasmkg
+
+    counts = spasmkg.stats()["classes"]
+    assert counts[f"spasmkg:{cls}"]["count"] >= FLOORS[cls]
+
+
+def _vendored_identifiers() -> dict[str, set[str]]:
+    table: dict[str, set[str]] = {}
+    with (ROOT / "ontology" / "sources" / "verified-identifiers.tsv").open(encoding="utf-8") as fh:
+        rows = [line for line in fh if not line.startswith("#")]
+    for row in csv.DictReader(rows, delimiter="\t"):
+        table.setdefault(row["curie"], set()).add(row["where_seen"])
+    return table
+
+
+def test_every_cross_reference_was_verified_in_a_primary_source(graph):  # type: ignore[no-untyped-def]
+    """No invented identifiers: every xref is in the vendored verified list, with its source."""
+    from spasmkg.namespaces import curie
+
+    verified = _vendored_identifiers()
+    rels = [SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.narrowMatch, SKOS.broadMatch]
+    seen = 0
+    for rel in rels:
+        for s, target in graph.subject_objects(rel):
+            seen += 1
+            c = curie(str(target))
+            assert c in verified, f"{s} -> {c} is not in ontology/sources/verified-identifiers.tsv"
+            axioms = [ax for ax in graph.subjects(OWL.annotatedTarget, target)
+                      if graph.value(ax, OWL.annotatedSource) == s]
+            assert any(str(graph.value(ax, SK.verifiedIn)) in verified[c] for ax in axioms), (s, c)
+    assert seen >= 50
+
+
+def test_red_flags_have_exactly_one_known_urgency(graph):  # type: ignore[no-untyped-def]
+    allowed = {SK.ImmediateCare, SK.PromptCare, SK.SeeDoctor}
+    flags = list(graph.subjects(RDF.type, SK.RedFlag))
+    assert len(flags) >= 10
+    for f in flags:
+        urgencies = set(graph.objects(f, SK.hasUrgency))
+        assert len(urgencies) == 1 and urgencies <= allowed, f
+
+
+def test_conflicting_advice_is_modelled_both_ways(graph):  # type: ignore[no-untyped-def]
+    """Plenty of rest vs. bed rest prolongs a spasm: both sides kept and linked."""
+    pairs = list(graph.subject_objects(SK.conflictsWith))
+    assert len(pairs) >= 3
+    quotes = " ".join(str(q) for q in graph.objects(None, SK.quote))
+    assert "Bed rest can actually make your muscle spasm last longer." in quotes
+    assert "In the majority of cases, patients would be recommended to have plenty of rest." in quotes
+
+
+def test_quantities_are_typed_with_units(graph):  # type: ignore[no-untyped-def]
+    from rdflib.namespace import XSD
+
+    guidance = list(graph.subjects(RDF.type, SK.QuantitativeGuidance))
+    assert len(guidance) >= 8
+    kinds = set()
+    for g in guidance:
+        kinds.add(str(graph.value(g, SK.guidanceKind)))
+        assert str(graph.value(g, SK.unit)) in build.UCUM_UNITS
+        values = list(graph.objects(g, SK.minValue)) + list(graph.objects(g, SK.maxValue))
+        assert values and all(v.datatype == XSD.decimal for v in values)
+    assert {"application-duration", "start-after", "daily-dose", "interval-between-applications"} <= kinds
+
+
+def test_ontology_header_is_obo_style():
+    import rdflib
+    from rdflib.namespace import DCTERMS
+
+    g = rdflib.Graph().parse(resources.tbox_path())
+    onto = next(g.subjects(RDF.type, OWL.Ontology))
+    vann = Namespace("http://purl.org/vocab/vann/")
+    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license, OWL.versionIRI, OWL.versionInfo,
+              vann.preferredNamespacePrefix, vann.preferredNamespaceUri):
+        assert g.value(onto, p) is not None, p
+    assert (None, OWL.imports, None) not in g, "no owl:imports: nothing is fetched"
+
+
+def test_every_class_and_property_has_label_and_definition():
+    import rdflib
+    from rdflib.namespace import RDFS
+
+    g = rdflib.Graph().parse(resources.tbox_path())
+    for kind in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty):
+        for term in g.subjects(RDF.type, kind):
+            if isinstance(term, URIRef):
+                assert g.value(term, RDFS.label) is not None, term
+                assert g.value(term, SKOS.definition) is not None, term

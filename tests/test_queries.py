@@ -1,0 +1,108 @@
+"""Every named query against its golden answer on the real graph, on both engines.
+
+Regenerate the golden files after a curation change with
+``SPASMKG_UPDATE_GOLDEN=1 pytest tests/test_queries.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from spasmkg import api, catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+QUERY_FILES = sorted((ROOT / "queries").glob("*.rq"))
+EXPECTED_QUERY_FILES = 14
+
+
+def _example_params(q: catalog.NamedQuery) -> dict[str, str]:
+    return {p.name: p.example for p in q.params if p.required}
+
+
+def _canonical(rows: list[dict[str, object]]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+
+def test_query_file_count() -> None:
+    assert len(QUERY_FILES) == EXPECTED_QUERY_FILES, [p.name for p in QUERY_FILES]
+    assert len(catalog.named_queries()) == EXPECTED_QUERY_FILES
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
+def test_named_query_golden(path: Path) -> None:
+    q = catalog.parse_header(path)
+    assert q.name == path.stem and q.summary
+    for p in q.params:
+        assert p.example, f"{path.name}: param {p.name} needs an example"
+    result = api.query(q.name, _example_params(q), limit=None)
+    assert result.kind == "select"
+    assert result.rows, f"{path.name} returned no rows on the shipped graph"
+    golden = GOLDEN / f"{q.name}.json"
+    got = {"params": _example_params(q), "columns": result.columns, "rows": _canonical(result.rows)}
+    if os.environ.get("SPASMKG_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(got, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    expected = json.loads(golden.read_text(encoding="utf-8"))
+    assert got["columns"] == expected["columns"]
+    assert got["rows"] == expected["rows"]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
+def test_engines_agree(path: Path) -> None:
+    """rdflib and pyoxigraph give the same answer set for every named query."""
+    q = catalog.parse_header(path)
+    params = _example_params(q)
+    ox = api.query(q.name, params, limit=None)
+    rl = api.query(q.name, params, engine_name="rdflib")
+    assert _canonical(ox.rows) == _canonical(rl.rows)
+
+
+def test_contraindicated_while_driving_lists_every_kind_of_muscle_relaxant() -> None:
+    rows = api.query("contraindicated-while-driving").rows
+    labels = {r["treatmentLabel"] for r in rows}
+    assert {"muscle relaxants", "skeletal muscle relaxants", "skeletal muscle relaxant combinations"} <= labels
+    assert {r["quote"] for r in rows} == {"Driving is not permitted while under the influence of muscle relaxants."}
+
+
+def test_red_flags_are_ordered_by_urgency_and_not_truncated() -> None:
+    r = api.query("red-flags", limit=1)
+    assert len(r.rows) >= 10 and not r.truncated
+    ranks = {"seek immediate medical care": 1, "seek prompt medical care": 2, "see a doctor": 3}
+    order = [ranks[row["urgencyLabel"]] for row in r.rows]
+    assert order == sorted(order)
+
+
+def test_parameter_label_and_synonym_resolution() -> None:
+    by_label = api.query("treatments-for", concept="muscle strain").rows
+    by_curie = api.query("treatments-for", concept="skr:muscle_strain").rows
+    assert by_label and _canonical(by_label) == _canonical(by_curie)
+
+
+def test_causes_category_filter() -> None:
+    all_rows = api.query("causes").rows
+    injury = api.query("causes", category="injury cause").rows
+    assert injury and len(injury) < len(all_rows)
+    assert {r["categoryLabel"] for r in injury} == {"injury cause"}
+
+
+def test_treatment_kind_filter() -> None:
+    rows = api.query("treatments", kind="self-care measure").rows
+    assert rows and {r["kindLabel"] for r in rows} == {"self-care measure"}
+
+
+def test_self_care_timing_has_ice_then_heat_after_72_hours() -> None:
+    rows = api.query("self-care-timing").rows
+    assert any(r["kind"] == "start-after" and r["min"] == 72 and r["unit"] == "h" for r in rows)
+    assert any(r["kind"] == "daily-dose" and r["min"] == 1000 and r["max"] == 1200 and r["unit"] == "mg/d"
+               for r in rows)
+
+
+def test_result_to_dataframe() -> None:
+    pytest.importorskip("pandas")
+    df = api.query("red-flags").to_dataframe()
+    assert list(df.columns) == ["redFlag", "redFlagLabel", "urgencyLabel", "conditionLabel", "quote"]
+    assert len(df) >= 10
