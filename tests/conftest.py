@@ -32,12 +32,20 @@ def graph():  # type: ignore[no-untyped-def]
     return spasmkg.load()
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m spasmkg`` in a subprocess (the real entry point, with its exit codes)."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "spasmkg", *args], capture_output=True, text=True,
-                          cwd=cwd, env=full_env, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "spasmkg", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int = 2) -> None:

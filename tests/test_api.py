@@ -50,8 +50,17 @@ def test_worked_example_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> N
     assert "muscle relaxants" in out and "heavy lifting" in out
 
 
-@pytest.mark.parametrize("module", ["spasmkg.namespaces", "spasmkg.build", "spasmkg.lookup", "spasmkg.sparqlcheck",
-                                    "spasmkg.formatting", "spasmkg.api"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "spasmkg.namespaces",
+        "spasmkg.build",
+        "spasmkg.lookup",
+        "spasmkg.sparqlcheck",
+        "spasmkg.formatting",
+        "spasmkg.api",
+    ],
+)
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0

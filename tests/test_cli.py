@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, assert_one_line_error, run_cli
 
 NOTICE = "Not medical advice"
@@ -64,8 +63,17 @@ def test_query_with_label_parameter() -> None:
         (["--data", "missing.ttl", "query", "red-flags"], "no such file"),
         (["export", "-o", "/nonexistent-dir/x.ttl"], "does not exist"),
     ],
-    ids=["unknown-query", "missing-param", "unknown-param", "unknown-concept", "bad-sparql", "update",
-         "unknown-term", "missing-data", "unwritable-output"],
+    ids=[
+        "unknown-query",
+        "missing-param",
+        "unknown-param",
+        "unknown-concept",
+        "bad-sparql",
+        "update",
+        "unknown-term",
+        "missing-data",
+        "unwritable-output",
+    ],
 )
 def test_errors_are_one_line_exit_2(args: list[str], needle: str) -> None:
     proc = run_cli(*args)
@@ -129,16 +137,21 @@ def test_json_ld_export_uses_shipped_context() -> None:
 
 
 def test_python_m_and_help_do_not_parse_the_graph() -> None:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "spasmkg", "--help"], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "spasmkg", "--help"], capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0 and "query" in proc.stdout
     for heavy in ("rdflib", "pyshacl", "owlready2", "pyoxigraph", "pandas", "networkx", "matplotlib"):
         assert f" {heavy}" not in proc.stderr, heavy
 
 
 def test_query_path_does_not_import_rdflib() -> None:
-    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "spasmkg", "query",
-                           "contraindicated-while-driving", "-F", "json"], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "spasmkg", "query", "contraindicated-while-driving", "-F", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0
     for heavy in ("rdflib", "pyshacl", "owlready2", "pandas", "networkx", "matplotlib"):
         assert f"| {heavy}" not in proc.stderr, heavy
@@ -166,14 +179,30 @@ def test_plain_pip_install_works_from_any_directory(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
     py = venv / "bin" / "python"
-    inst = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q",
-                           str(ROOT)], capture_output=True, text=True, check=False)
+    inst = subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q", str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert inst.returncode == 0, inst.stderr
     env = {**os.environ, "PYTHONPATH": ""}
-    proc = subprocess.run([str(venv / "bin" / "spasmkg"), "query", "contraindicated-while-driving"], cwd=tmp_path,
-                          capture_output=True, text=True, env=env, check=False)
+    proc = subprocess.run(
+        [str(venv / "bin" / "spasmkg"), "query", "contraindicated-while-driving"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Driving is not permitted" in proc.stdout
-    where = subprocess.run([str(py), "-c", "import spasmkg.resources as r; print(r.data_root())"], cwd=tmp_path,
-                           capture_output=True, text=True, env=env, check=False)
+    where = subprocess.run(
+        [str(py), "-c", "import spasmkg.resources as r; print(r.data_root())"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert "site-packages" in where.stdout, where.stdout + where.stderr

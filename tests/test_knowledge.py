@@ -41,15 +41,24 @@ def _object_property_edges(graph):  # type: ignore[no-untyped-def]
 
 def test_every_asserted_edge_and_typing_has_evidence(graph):  # type: ignore[no-untyped-def]
     edges = list(_object_property_edges(graph))
-    typings = [(s, RDF.type, o) for s, o in graph.subject_objects(RDF.type)
-               if str(s).startswith(SKR) and str(o).startswith(str(SK)) and o not in (SK.SourceDocument,
-                                                                                      SK.QuantitativeGuidance)]
+    typings = [
+        (s, RDF.type, o)
+        for s, o in graph.subject_objects(RDF.type)
+        if str(s).startswith(SKR)
+        and str(o).startswith(str(SK))
+        and o not in (SK.SourceDocument, SK.QuantitativeGuidance)
+    ]
     assert len(edges) > 250 and len(typings) > 150
     annotated = set()
     for ax in graph.subjects(RDF.type, OWL.Axiom):
         if (ax, SK.hasEvidence, None) in graph:
-            annotated.add((graph.value(ax, OWL.annotatedSource), graph.value(ax, OWL.annotatedProperty),
-                           graph.value(ax, OWL.annotatedTarget)))
+            annotated.add(
+                (
+                    graph.value(ax, OWL.annotatedSource),
+                    graph.value(ax, OWL.annotatedProperty),
+                    graph.value(ax, OWL.annotatedTarget),
+                )
+            )
     missing = [t for t in edges + typings if t not in annotated]
     assert not missing, missing[:5]
 
@@ -68,14 +77,25 @@ def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):  # type: ignore[no-u
         (tmp_path / sub).mkdir()
     (tmp_path / "entities" / "x.tsv").write_text(
         "id\ttypes\tlabel\tsynonyms\tdefinition\tquote\nfoo\tCause\tfoo\t\t\tThis sentence is not in the corpus.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with pytest.raises(build.CurationError, match="not found verbatim"):
         build.build_graph(root=tmp_path)
 
 
-FLOORS = {"Cause": 30, "Symptom": 12, "RiskFactor": 5, "Treatment": 25, "RedFlag": 10,
-          "BodyRegion": 5, "DiagnosticProcedure": 2, "DrugClass": 3, "Drug": 3, "Precaution": 5,
-          "Recommendation": 4}
+FLOORS = {
+    "Cause": 30,
+    "Symptom": 12,
+    "RiskFactor": 5,
+    "Treatment": 25,
+    "RedFlag": 10,
+    "BodyRegion": 5,
+    "DiagnosticProcedure": 2,
+    "DrugClass": 3,
+    "Drug": 3,
+    "Precaution": 5,
+    "Recommendation": 4,
+}
 
 
 @pytest.mark.parametrize("cls", sorted(FLOORS))
@@ -107,8 +127,9 @@ def test_every_cross_reference_was_verified_in_a_primary_source(graph):  # type:
             seen += 1
             c = curie(str(target))
             assert c in verified, f"{s} -> {c} is not in ontology/sources/verified-identifiers.tsv"
-            axioms = [ax for ax in graph.subjects(OWL.annotatedTarget, target)
-                      if graph.value(ax, OWL.annotatedSource) == s]
+            axioms = [
+                ax for ax in graph.subjects(OWL.annotatedTarget, target) if graph.value(ax, OWL.annotatedSource) == s
+            ]
             assert any(str(graph.value(ax, SK.verifiedIn)) in verified[c] for ax in axioms), (s, c)
     assert seen >= 50
 
@@ -152,8 +173,15 @@ def test_ontology_header_is_obo_style():
     g = rdflib.Graph().parse(resources.tbox_path())
     onto = next(g.subjects(RDF.type, OWL.Ontology))
     vann = Namespace("http://purl.org/vocab/vann/")
-    for p in (DCTERMS.title, DCTERMS.description, DCTERMS.license, OWL.versionIRI, OWL.versionInfo,
-              vann.preferredNamespacePrefix, vann.preferredNamespaceUri):
+    for p in (
+        DCTERMS.title,
+        DCTERMS.description,
+        DCTERMS.license,
+        OWL.versionIRI,
+        OWL.versionInfo,
+        vann.preferredNamespacePrefix,
+        vann.preferredNamespaceUri,
+    ):
         assert g.value(onto, p) is not None, p
     assert (None, OWL.imports, None) not in g, "no owl:imports: nothing is fetched"
 

@@ -97,8 +97,9 @@ def test_treatment_kind_filter() -> None:
 def test_self_care_timing_has_ice_then_heat_after_72_hours() -> None:
     rows = api.query("self-care-timing").rows
     assert any(r["kind"] == "start-after" and r["min"] == 72 and r["unit"] == "h" for r in rows)
-    assert any(r["kind"] == "daily-dose" and r["min"] == 1000 and r["max"] == 1200 and r["unit"] == "mg/d"
-               for r in rows)
+    assert any(
+        r["kind"] == "daily-dose" and r["min"] == 1000 and r["max"] == 1200 and r["unit"] == "mg/d" for r in rows
+    )
 
 
 def test_result_to_dataframe() -> None:

@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +47,11 @@ def test_hermit_agrees_consistent_and_fires_the_chain():
 
     rep = hermit(spasmkg.load())
     assert rep.consistent and rep.unsatisfiable == []
-    assert (SKR + "skeletal_muscle_relaxant_combinations", SK + "contraindicatedDuring", SKR + "driving") \
-        in rep.inferred_values
+    assert (
+        SKR + "skeletal_muscle_relaxant_combinations",
+        SK + "contraindicatedDuring",
+        SKR + "driving",
+    ) in rep.inferred_values
 
 
 @needs_java
@@ -86,11 +88,17 @@ def test_reason_writes_only_inferred_triples(tmp_path):  # type: ignore[no-untyp
     proc = run_cli("reason", "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     g = rdflib.Graph().parse(out)
-    chain = (rdflib.URIRef(SKR + "skeletal_muscle_relaxant_combinations"), rdflib.URIRef(SK + "contraindicatedDuring"),
-             rdflib.URIRef(SKR + "driving"))
+    chain = (
+        rdflib.URIRef(SKR + "skeletal_muscle_relaxant_combinations"),
+        rdflib.URIRef(SK + "contraindicatedDuring"),
+        rdflib.URIRef(SKR + "driving"),
+    )
     assert chain in g
-    asserted = (rdflib.URIRef(SKR + "muscle_relaxants"), rdflib.URIRef(SK + "contraindicatedDuring"),
-                rdflib.URIRef(SKR + "driving"))
+    asserted = (
+        rdflib.URIRef(SKR + "muscle_relaxants"),
+        rdflib.URIRef(SK + "contraindicatedDuring"),
+        rdflib.URIRef(SKR + "driving"),
+    )
     assert asserted not in g
 
 
@@ -101,6 +109,9 @@ def test_export_inferred_marks_inferred_edges(tmp_path):  # type: ignore[no-unty
     out = tmp_path / "all.nt"
     assert run_cli("export", "--inferred", "-F", "nt", "-o", str(out)).returncode == 0
     g = rdflib.Graph().parse(out, format="nt")
-    marked = [ax for ax in g.subjects(rdflib.URIRef(SK + "derivedBy"), None)
-              if g.value(ax, OWL.annotatedSource) == rdflib.URIRef(SKR + "skeletal_muscle_relaxant_combinations")]
+    marked = [
+        ax
+        for ax in g.subjects(rdflib.URIRef(SK + "derivedBy"), None)
+        if g.value(ax, OWL.annotatedSource) == rdflib.URIRef(SKR + "skeletal_muscle_relaxant_combinations")
+    ]
     assert marked

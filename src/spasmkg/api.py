@@ -189,7 +189,7 @@ def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = No
     if res.type in ("CONSTRUCT", "DESCRIBE"):
         return Result("graph", triples=list(res.graph or []))
     cols = [str(v) for v in res.vars or []]
-    rows = [{c: _rdflib_value(r[c]) for c in cols} for r in res]  # type: ignore[index]
+    rows = [{c: _rdflib_value(r[c]) for c in cols} for r in res]  # type: ignore[call-overload,index]
     return Result("select", columns=cols, rows=rows)
 
 
@@ -231,7 +231,8 @@ SELECT ?kind ?value WHERE {
   { ?this a ?value . FILTER(STRSTARTS(STR(?value), STR(spasmkg:))) BIND("type" AS ?kind) }
   UNION { ?this skos:altLabel ?value BIND("synonym" AS ?kind) }
   UNION { ?this skos:definition ?value BIND("definition" AS ?kind) }
-  UNION { ?this ?xp ?value . VALUES ?xp { skos:exactMatch skos:closeMatch skos:relatedMatch skos:narrowMatch skos:broadMatch }
+  UNION { ?this ?xp ?value .
+          VALUES ?xp { skos:exactMatch skos:closeMatch skos:relatedMatch skos:narrowMatch skos:broadMatch }
           BIND(CONCAT("xref:", STRAFTER(STR(?xp), "#")) AS ?kind) }
 } ORDER BY ?kind ?value
 """
@@ -299,7 +300,8 @@ GROUP BY ?p ORDER BY ?p
 _STATS_EVIDENCE = """
 SELECT (COUNT(*) AS ?edges) (SUM(?has) AS ?withEvidence) WHERE {
   { ?s ?p ?o . ?p a owl:ObjectProperty . FILTER(STRSTARTS(STR(?s), STR(skr:)) && STRSTARTS(STR(?o), STR(skr:))) }
-  UNION { ?s a ?o . BIND(rdf:type AS ?p) ?o rdfs:subClassOf* spasmkg:MedicalConcept . FILTER(STRSTARTS(STR(?s), STR(skr:))) }
+  UNION { ?s a ?o . BIND(rdf:type AS ?p) ?o rdfs:subClassOf* spasmkg:MedicalConcept .
+          FILTER(STRSTARTS(STR(?s), STR(skr:))) }
   BIND(IF(EXISTS { ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ;
                    spasmkg:hasEvidence ?ev }, 1, 0) AS ?has)
 }

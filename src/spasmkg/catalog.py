@@ -172,4 +172,3 @@ def inject_values(text: str, values: dict[str, str]) -> str:
         raise InputError("cannot bind parameters: the query has no WHERE group")
     clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(values.items()))
     return text[: brace.start + 1] + " " + clause + text[brace.start + 1 :]
-

@@ -247,7 +247,7 @@ def run(
                     rows.append({c: py_value(sol[c]) for c in cols})
                 box["result"] = Result("select", columns=cols, rows=rows, truncated=truncated)
             else:
-                triples = []
+                triples: list[tuple[Any, Any, Any]] = []
                 truncated = False
                 for t in res:
                     if limit is not None and len(triples) >= limit:

@@ -55,7 +55,7 @@ class LabelIndex:
         self.labels: dict[str, str] = {}
         self.entries: list[tuple[str, str, bool]] = []  # (normalised text, iri, is class)
         self.classes: set[str] = set()
-        for sol in store.query(_LABELS_QUERY, prefixes=ALL_PREFIXES):
+        for sol in store.query(_LABELS_QUERY, prefixes=ALL_PREFIXES):  # type: ignore[union-attr]
             iri = sol["s"].value
             text = sol["label"].value
             if sol["pref"].value == "true" and iri not in self.labels:
@@ -75,9 +75,8 @@ class LabelIndex:
         if not raw:
             raise UnknownTerm(f"empty {what}", [])
         iri = expand(raw)
-        if iri is not None and iri in self.labels:
-            if classes is None or (iri in self.classes) == classes:
-                return iri
+        if iri is not None and iri in self.labels and (classes is None or (iri in self.classes) == classes):
+            return iri
         if classes and iri is None and (SPASMKG + raw) in self.classes:
             return SPASMKG + raw
         key = normalise(raw)

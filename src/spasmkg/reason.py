@@ -11,6 +11,7 @@ and unsatisfiable classes, and its inferred property values can be compared with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -98,7 +99,8 @@ def read_axioms(g: rdflib.Graph) -> Axioms:
     for a, b in g.subject_objects(o.disjointWith):
         ax.disjoint.append((str(a), str(b)))
     for node in g.subjects(rdflib.RDF.type, o.AllDisjointClasses):
-        members = [str(x) for x in Collection(g, g.value(node, o.members))]
+        head = g.value(node, o.members)
+        members = [str(x) for x in Collection(g, head)] if head is not None else []
         ax.disjoint += [(x, y) for i, x in enumerate(members) for y in members[i + 1 :]]
     return ax
 
@@ -113,12 +115,12 @@ def materialise(g: rdflib.Graph) -> Materialisation:
 
     ax = read_axioms(g)
     asserted: set[Triple] = set()
-    for s, p, o in g:
-        if not (isinstance(s, rdflib.URIRef) and isinstance(o, rdflib.URIRef)):
+    for gs, gp, go in g:
+        if not (isinstance(gs, rdflib.URIRef) and isinstance(go, rdflib.URIRef)):
             continue
-        ps = str(p)
-        if ps in ax.object_props or (ps == TYPE and str(o).startswith(SPASMKG) and str(s).startswith(SKR)):
-            asserted.add((str(s), ps, str(o)))
+        ps = str(gp)
+        if ps in ax.object_props or (ps == TYPE and str(go).startswith(SPASMKG) and str(gs).startswith(SKR)):
+            asserted.add((str(gs), ps, str(go)))
     m = Materialisation(asserted=asserted)
     known: set[Triple] = set(asserted)
     by_sp: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # p -> s -> {o}
@@ -170,9 +172,9 @@ def materialise(g: rdflib.Graph) -> Materialisation:
                         add((s0, target, o), "property chain", text, ((s0, first, s), t))
     # clashes visible at this level
     types: dict[str, set[str]] = defaultdict(set)
-    for s, p, o in known:
-        if p == TYPE:
-            types[s].add(o)
+    for ks, kp, ko in known:
+        if kp == TYPE:
+            types[ks].add(ko)
     for ind, cls in sorted(types.items()):
         for a, b in ax.disjoint:
             if a in cls and b in cls:
@@ -212,6 +214,20 @@ class OwlReport:
     seconds: float
 
 
+def _without_imports(g: rdflib.Graph) -> rdflib.Graph:
+    """The graph without ``owl:imports`` triples: owlready2 downloads imports when it loads a
+    file, and HermiT's OWL API (a JVM, out of reach of the Python audit hook) would too."""
+    import rdflib
+
+    imports = rdflib.URIRef(OWL + "imports")
+    if (None, imports, None) not in g:
+        return g
+    copy = rdflib.Graph()
+    copy += g
+    copy.remove((None, imports, None))
+    return copy
+
+
 def hermit(g: rdflib.Graph, *, infer_property_values: bool = True) -> OwlReport:
     """Run HermiT through owlready2 on the graph (written to a temporary N-Triples file)."""
     import shutil
@@ -221,6 +237,7 @@ def hermit(g: rdflib.Graph, *, infer_property_values: bool = True) -> OwlReport:
     import owlready2
 
     started = time.perf_counter()
+    g = _without_imports(g)
     with tempfile.TemporaryDirectory(prefix="spasmkg-owl-") as tmp:
         path = Path(tmp) / "graph.nt"
         g.serialize(path, format="nt", encoding="utf-8")
@@ -332,9 +349,9 @@ def cached_materialise(g: rdflib.Graph, data: Sequence[str] = ()) -> Materialisa
     if path is not None and path.exists():
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            m = Materialisation(asserted={tuple(t) for t in raw["asserted"]})  # type: ignore[misc]
+            m = Materialisation(asserted={(a, b, c) for a, b, c in raw["asserted"]})
             m.derivations = {
-                tuple(k): Derivation(d["rule"], d["axiom"], tuple(tuple(p) for p in d["premises"]))  # type: ignore[misc]
+                (k[0], k[1], k[2]): Derivation(d["rule"], d["axiom"], tuple((x, y, z) for x, y, z in d["premises"]))
                 for k, d in zip(raw["keys"], raw["derivations"], strict=True)
             }
             m.clashes = raw["clashes"]
@@ -361,10 +378,8 @@ def cached_materialise(g: rdflib.Graph, data: Sequence[str] = ()) -> Materialisa
             ],
             "clashes": m.clashes,
         }
-        try:
+        with contextlib.suppress(OSError, InputError):
             atomic_write_text(path, json.dumps(payload))
-        except (OSError, InputError):
-            pass
     return m
 
 

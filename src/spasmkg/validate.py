@@ -60,10 +60,10 @@ class ValidationReport:
 
 
 def _inputs(data: Sequence[str | Path]) -> list[Path]:
-    from spasmkg.inputs import check_input_file
+    from spasmkg.inputs import check_validate_file
 
     if data:
-        return [check_input_file(Path(d)) for d in data]
+        return [check_validate_file(Path(d)) for d in data]
     return [resources.knowledge_path()]
 
 
@@ -153,7 +153,7 @@ def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph) -> Check:
             }
         )
     violations.sort(key=lambda v: (v["severity"], v["focus"], v["message"]))
-    errors = [v for v in violations if v["severity"].endswith("Violation")]
+    errors = [v for v in violations if str(v["severity"]).endswith("Violation")]
     ok = bool(conforms) or not errors
     summary = (
         "conforms" if not violations else f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)"
@@ -194,12 +194,12 @@ def check_evidence(abox: rdflib.Graph) -> Check:
     sha = resources.sha256_file(resources.corpus_path())
     violations = []
     n = 0
-    for ev in sorted(abox.subjects(rdflib.RDF.type, sk.Evidence)):
+    for ev in sorted(abox.subjects(rdflib.RDF.type, sk.Evidence), key=str):
         n += 1
         quote = abox.value(ev, sk.quote)
         start, end = abox.value(ev, sk.startOffset), abox.value(ev, sk.endOffset)
         try:
-            s, e = int(start), int(end)  # type: ignore[arg-type]
+            s, e = int(str(start)), int(str(end))
         except (TypeError, ValueError):
             violations.append({"focus": curie(str(ev)), "message": "evidence offsets are missing or not integers"})
             continue

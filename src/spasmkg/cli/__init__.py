@@ -6,6 +6,7 @@ Heavy libraries are imported inside commands, never at import time of this packa
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -43,7 +44,10 @@ def main(argv: list[str] | None = None) -> None:
     install_network_guard()
     code = 0
     try:
-        cli.main(args=argv, prog_name="spasmkg", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="spasmkg", standalone_mode=False)
+        # without standalone mode click *returns* the code of a click.exceptions.Exit (e.g. validate's 1)
+        if isinstance(rv, int) and not isinstance(rv, bool):
+            code = rv
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         code = 2
@@ -76,10 +80,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {type(exc).__name__}: {msg} (set SPASMKG_DEBUG=1 for details)", err=True)
         code = 2
     finally:
-        try:
+        with contextlib.suppress(BrokenPipeError, ValueError):
             sys.stdout.flush()
-        except (BrokenPipeError, ValueError):
-            pass
     # os._exit: a timed-out query thread must not keep the process alive.
     sys.stderr.flush()
     os._exit(code)
