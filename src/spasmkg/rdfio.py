@@ -34,6 +34,8 @@ def check_jsonld(path: Path) -> Any:
         raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if not isinstance(doc, dict | list):
+        raise InputError(f"{path}: not a JSON-LD document (expected a JSON object or array)")
     _walk_jsonld(doc, path, 0)
     return doc
 
@@ -52,18 +54,27 @@ def _walk_jsonld(node: Any, path: Path, depth: int) -> None:
 
 
 def _check_context(ctx: Any, path: Path) -> None:
+    """Refuse a context that would be fetched: a string (IRI) anywhere in it, or ``@import``."""
     items = ctx if isinstance(ctx, list) else [ctx]
     for item in items:
         if isinstance(item, str):
             raise InputError(
                 f"{path}: remote JSON-LD @context {item[:80]!r} is refused (nothing is fetched); inline it"
             )
+        if isinstance(item, list):
+            _check_context(item, path)
         if isinstance(item, dict) and "@import" in item:
             raise InputError(f"{path}: JSON-LD @import is refused (nothing is fetched)")
 
 
 def parse_files(files: Iterable[Path]) -> rdflib.Graph:
-    """Parse RDF files into one rdflib Graph; errors become one-line InputErrors."""
+    """Parse RDF files into one rdflib Graph; errors become one-line InputErrors.
+
+    Nothing is fetched: JSON-LD is checked by :func:`check_jsonld` and handed to rdflib as an
+    already-parsed document; RDF/XML with a DOCTYPE is refused by
+    :func:`spasmkg.inputs.check_input_file` before this is called (and expat resolves no
+    external entities and limits entity expansion anyway).
+    """
     import rdflib
 
     from spasmkg.inputs import rdf_format
@@ -83,10 +94,46 @@ def parse_files(files: Iterable[Path]) -> rdflib.Graph:
                 g.parse(f, format=fmt)
         except InputError:
             raise
+        except RecursionError:
+            raise InputError(f"{f}: cannot parse as {fmt}: nested too deeply") from None
         except Exception as exc:  # rdflib raises many types; report them as one line
-            msg = " ".join(str(exc).split())[:300] or type(exc).__name__
-            raise InputError(f"{f}: cannot parse as {fmt}: {msg}") from None
+            raise InputError(f"{f}: cannot parse as {fmt}: {parse_error_message(exc, f, fmt)}") from None
     return g
+
+
+def parse_error_message(exc: BaseException, path: Path, fmt: str) -> str:
+    """One line saying where and why a file does not parse (with its line number when known)."""
+    why = getattr(exc, "_why", None)
+    line = getattr(exc, "lines", None)
+    if why is not None and isinstance(line, int):  # rdflib's notation3 BadSyntax
+        return _one_line(f"line {line + 1}: {why}")
+    get_line = getattr(exc, "getLineNumber", None)
+    if callable(get_line):  # xml.sax.SAXParseException
+        return _one_line(f"line {get_line()}, column {exc.getColumnNumber()}: {exc.getMessage()}")  # type: ignore[attr-defined]
+    # rdflib's message is vague (or an internal error): ask pyoxigraph's parser where it fails
+    better = _oxigraph_error(path, fmt)
+    return better or _one_line(str(exc)) or type(exc).__name__
+
+
+def _oxigraph_error(path: Path, fmt: str) -> str | None:
+    media = {v: k for k, v in RDFLIB_FORMATS.items()}.get(fmt)
+    if media is None or fmt == "json-ld":
+        return None
+    try:
+        import pyoxigraph
+
+        rdf_format = pyoxigraph.RdfFormat.from_media_type(media)
+        for _ in pyoxigraph.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()):
+            pass
+    except (SyntaxError, ValueError) as exc:
+        return _one_line(str(exc))
+    except Exception:
+        return None
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]
 
 
 # ----------------------------------------------------------------- deterministic serialisation
@@ -95,16 +142,56 @@ EXPORT_FORMATS = ("turtle", "json-ld", "nt", "xml")
 
 
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:
-    """A copy whose blank nodes carry content-derived labels (same graph -> same labels)."""
-    from rdflib.compare import to_canonical_graph
+    """A copy whose blank nodes carry content-derived labels (same graph -> same labels).
+
+    Labels are computed by iterated hashing of each blank node's outgoing edges, then its
+    incoming edges (a linear-time refinement that separates every blank node of our graphs:
+    axiom annotations and OWL lists/restrictions). rdflib's ``to_canonical_graph`` gives the
+    same guarantee in general but is far slower on graphs with thousands of blank nodes.
+    """
+    import hashlib
+
+    import rdflib
 
     from spasmkg.namespaces import ALL_PREFIXES
 
-    cg = to_canonical_graph(graph)
+    out_edges: dict[rdflib.BNode, list[tuple[str, rdflib.term.Node]]] = {}
+    in_edges: dict[rdflib.BNode, list[tuple[rdflib.term.Node, str]]] = {}
+    for s, p, o in graph:
+        if isinstance(s, rdflib.BNode):
+            out_edges.setdefault(s, []).append((p.n3(), o))
+        if isinstance(o, rdflib.BNode):
+            in_edges.setdefault(o, []).append((s, p.n3()))
+            out_edges.setdefault(o, [])
+    label: dict[rdflib.BNode, str] = dict.fromkeys(out_edges, "")
+
+    def name(node: rdflib.term.Node) -> str:
+        return "_:" + label[node] if isinstance(node, rdflib.BNode) else node.n3()
+
+    def refine(use_incoming: bool) -> None:
+        for _ in range(64):
+            new = {}
+            for b, edges in out_edges.items():
+                parts = sorted(f"{p} {name(o)}" for p, o in edges)
+                if use_incoming:
+                    parts += sorted(f"^{p} {name(s)}" for s, p in in_edges.get(b, []))
+                new[b] = hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+            if len(set(new.values())) == len(set(label.values())) and new == label:
+                break
+            stable = len(set(new.values())) == len(set(label.values()))
+            label.update(new)
+            if stable and _ > 0:
+                break
+
+    refine(use_incoming=False)
+    if len(set(label.values())) < len(label):
+        refine(use_incoming=True)
+    mapping = {b: rdflib.BNode("b" + h) for b, h in label.items()}
     out = type(graph)()
     for prefix, ns in ALL_PREFIXES.items():
         out.bind(prefix, ns)
-    for t in sorted(cg, key=lambda t: tuple(x.n3() for x in t)):
+    triples = [tuple(mapping.get(x, x) for x in t) for t in graph]  # type: ignore[call-overload]
+    for t in sorted(triples, key=lambda t: tuple(x.n3() for x in t)):
         out.add(t)
     return out
 
