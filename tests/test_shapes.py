@@ -5,11 +5,12 @@ validating it must report, in the style of the DASH / pySHACL test suites::
 
     # expect: focus=skr:dehydration shape=spasmkg:CauseLinkShape
     # expect: focus=ske:282-292 path=spasmkg:quote shape=spasmkg:EvidenceQuoteShape severity=Violation
+    # expect: focus=skr:back-spasm-corpus value=ske:282-292 shape=spasmkg:EvidenceSpanShape
     # expect: conforms
 
 Terms are CURIEs with the fixture's own prefixes, or ``<IRI>``s; ``severity`` defaults to Violation.
 The results must be exactly the expected ones, compared on (focus node, source shape, severity);
-when ``path`` is given, the matching result must also have that ``sh:resultPath``.
+when ``path`` or ``value`` is given, a matching result must also have that ``sh:resultPath`` / ``sh:value``.
 
 Every validation runs as the project does: the fixture alone as data graph, ``ontology/spasmkg.ttl``
 as ``ont_graph`` (mixed into a copy of the data graph) and RDFS inference.
@@ -49,6 +50,7 @@ class Expectation:
     shape: Node
     severity: Node
     path: Node | None = None
+    value: Node | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Result:
     shape: Node
     severity: Node
     path: Node | None
+    value: Node | None
     message: str
 
 
@@ -93,6 +96,7 @@ def run_validation(data: Graph, shapes: Graph, tbox: Graph) -> tuple[bool, list[
             shape=report.value(r, SH.sourceShape),
             severity=report.value(r, SH.resultSeverity),
             path=report.value(r, SH.resultPath),
+            value=report.value(r, SH.value),
             message=str(report.value(r, SH.resultMessage)),
         )
         for r in report.objects(None, SH.result)
@@ -116,7 +120,7 @@ def parse_expectations(path: Path, graph: Graph) -> tuple[bool, list[Expectation
             conforms = True
             continue
         fields = dict(item.split("=", 1) for item in body.split())
-        unknown = set(fields) - {"focus", "path", "shape", "severity"}
+        unknown = set(fields) - {"focus", "path", "value", "shape", "severity"}
         assert not unknown, f"{path.name}: unknown expect field(s) {sorted(unknown)}"
         assert {"focus", "shape"} <= set(fields), f"{path.name}: expect needs focus= and shape=: {body!r}"
         expected.append(
@@ -125,6 +129,7 @@ def parse_expectations(path: Path, graph: Graph) -> tuple[bool, list[Expectation
                 shape=term(fields["shape"]),
                 severity=SEVERITIES[fields.get("severity", "Violation")],
                 path=term(fields["path"]) if "path" in fields else None,
+                value=term(fields["value"]) if "value" in fields else None,
             )
         )
     assert conforms != bool(expected), f"{path.name}: needs either '# expect: conforms' or '# expect: focus=...' lines"
@@ -150,9 +155,11 @@ def test_fixture(fixture: Path, shapes: Graph, tbox: Graph) -> None:
     wanted = {(e.focus, e.shape, e.severity) for e in expected}
     assert actual == wanted, f"{fixture.name}: unexpected validation results\n{text}"
     for e in expected:
+        matching = [r for r in results if (r.focus, r.shape, r.severity) == (e.focus, e.shape, e.severity)]
         if e.path is not None:
-            paths = {r.path for r in results if (r.focus, r.shape, r.severity) == (e.focus, e.shape, e.severity)}
-            assert e.path in paths, f"{fixture.name}: no result with path {e.path} (got {paths})\n{text}"
+            assert e.path in {r.path for r in matching}, f"{fixture.name}: no result with path {e.path}\n{text}"
+        if e.value is not None:
+            assert e.value in {r.value for r in matching}, f"{fixture.name}: no result with value {e.value}\n{text}"
     has_violation = any(e.severity == SH.Violation for e in expected)
     assert conforms is not has_violation, f"{fixture.name}: conforms={conforms}\n{text}"
 
@@ -217,9 +224,9 @@ def test_every_shape_has_a_message(shapes: Graph) -> None:
 
 
 def test_edge_evidence_targets_every_claim_property(shapes: Graph, tbox: Graph) -> None:
-    claim_properties = {
-        p for p in tbox.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(SPASMKG)
-    } - {URIRef(SPASMKG + "source"), URIRef(SPASMKG + "guidanceEvidence")}
+    evidence_links = {URIRef(SPASMKG + "source"), URIRef(SPASMKG + "guidanceEvidence")}
+    properties = {p for p in tbox.subjects(RDF.type, OWL.ObjectProperty) if str(p).startswith(SPASMKG)}
+    claim_properties = properties - evidence_links
     targets = set(shapes.objects(URIRef(SPASMKG + "EdgeEvidenceShape"), SH.targetSubjectsOf))
     assert targets == claim_properties, f"missing: {claim_properties - targets}, extra: {targets - claim_properties}"
 
