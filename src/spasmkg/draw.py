@@ -9,7 +9,7 @@ whose size follows from the layout), so label sizes are known before drawing:
   real direction (``causes →``, ``← treated by``). Rows never share vertical space, so labels
   cannot overlap.
 * **spring** (``depth >= 2`` or the whole graph): a seeded spring layout, then boxes are pushed
-  apart until no two labels overlap; edges are coloured by relation (edge labels when few).
+  apart until no two labels overlap; edges are arrows coloured by relation, named in the legend.
 
 matplotlib (Agg) and networkx are imported inside the functions, never at import time.
 """
@@ -21,7 +21,7 @@ import math
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from spasmkg.network import CATEGORY_ORDER, category_rank
 from spasmkg.safety import InputError
@@ -127,7 +127,8 @@ def label_boxes(drawing: Drawing) -> list[LabelBox]:
     The legend counts as one box. Used by the tests to check that no two labels overlap.
     """
     fig = drawing.figure
-    renderer = fig.canvas.get_renderer()
+    canvas: Any = fig.canvas  # FigureCanvasAgg (see _figure)
+    renderer = canvas.get_renderer()
     fig.draw_without_rendering()
     boxes = []
     for kind, text in drawing.labels:
@@ -166,7 +167,9 @@ class _Measure:
         self._renderer = FigureCanvasAgg(Figure(dpi=72)).get_renderer()
         self._cache: dict[tuple[str, float, str, str], float] = {}
 
-    def width(self, text: str, size: float, *, weight: str = "normal", style: str = "normal") -> float:
+    def width(
+        self, text: str, size: float, *, weight: str = "normal", style: Literal["normal", "italic"] = "normal"
+    ) -> float:
         from matplotlib.font_manager import FontProperties
 
         key = (text, size, weight, style)
@@ -206,26 +209,65 @@ def _figure(width: float, height: float) -> tuple[Figure, Any]:
     return fig, ax
 
 
-def _node_text(ax: Any, x: float, y: float, text: str, category: str, *, ha: str, size: float = FONT_NODE,
-               weight: str = "normal", lw: float = 1.1) -> Any:
+def _node_text(
+    ax: Any,
+    x: float,
+    y: float,
+    text: str,
+    category: str,
+    *,
+    ha: str,
+    size: float = FONT_NODE,
+    weight: str = "normal",
+    lw: float = 1.1,
+) -> Any:
     return ax.text(
-        x, y, text, ha=ha, va="center", fontsize=size, fontweight=weight, parse_math=False, zorder=4,
+        x,
+        y,
+        text,
+        ha=ha,
+        va="center",
+        fontsize=size,
+        fontweight=weight,
+        parse_math=False,
+        zorder=4,
         linespacing=LINE * 0.98,
-        bbox={"boxstyle": f"round,pad={PAD / size:.3f}", "facecolor": _tint(colour(category)),
-              "edgecolor": colour(category), "linewidth": lw},
+        bbox={
+            "boxstyle": f"round,pad={PAD / size:.3f}",
+            "facecolor": _tint(colour(category)),
+            "edgecolor": colour(category),
+            "linewidth": lw,
+        },
     )
 
 
-def _header(ax: Any, drawing: Drawing, width: float, top: float, subtitle: str, legend_items: list[tuple[str, str]],
-            m: _Measure) -> None:
+def _header(
+    ax: Any, drawing: Drawing, width: float, top: float, subtitle: str, legend_items: list[tuple[str, str]], m: _Measure
+) -> None:
     """Title, subtitle and a legend laid out in rows from ``top`` down (space reserved by the caller)."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    t = ax.text(width / 2, top - FONT_TITLE, drawing.title, ha="center", va="baseline", fontsize=FONT_TITLE,
-                fontweight="bold", parse_math=False)
-    s = ax.text(width / 2, top - FONT_TITLE - FONT_SUBTITLE * 1.9, subtitle, ha="center", va="baseline",
-                fontsize=FONT_SUBTITLE, color="#444444", parse_math=False)
+    t = ax.text(
+        width / 2,
+        top - FONT_TITLE,
+        drawing.title,
+        ha="center",
+        va="baseline",
+        fontsize=FONT_TITLE,
+        fontweight="bold",
+        parse_math=False,
+    )
+    s = ax.text(
+        width / 2,
+        top - FONT_TITLE - FONT_SUBTITLE * 1.9,
+        subtitle,
+        ha="center",
+        va="baseline",
+        fontsize=FONT_SUBTITLE,
+        color="#444444",
+        parse_math=False,
+    )
     drawing.labels += [("title", t), ("title", s)]
     handles: list[Any] = []
     for name, kind in legend_items:
@@ -236,10 +278,25 @@ def _header(ax: Any, drawing: Drawing, width: float, top: float, subtitle: str, 
     if handles:
         ncol = _legend_columns(m, [n for n, _ in legend_items], width)
         drawing.legend = ax.legend(
-            handles=handles, loc="upper center", ncol=ncol, fontsize=FONT_LEGEND, frameon=False,
-            bbox_to_anchor=(width / 2, top - FONT_TITLE - FONT_SUBTITLE * 2.6), bbox_transform=ax.transData,
-            handlelength=1.6, columnspacing=1.4, borderaxespad=0.0,
+            handles=handles,
+            loc="upper center",
+            ncol=ncol,
+            fontsize=FONT_LEGEND,
+            frameon=False,
+            bbox_to_anchor=(width / 2, top - FONT_TITLE - FONT_SUBTITLE * 2.6),
+            bbox_transform=ax.transData,
+            handlelength=1.6,
+            columnspacing=1.4,
+            borderaxespad=0.0,
         )
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _header_width(m: _Measure, title: str, subtitle: str) -> float:
+    return max(m.width(title, FONT_TITLE, weight="bold"), m.width(subtitle, FONT_SUBTITLE)) + 2 * MARGIN
 
 
 def _legend_columns(m: _Measure, names: list[str], width: float) -> int:
@@ -273,10 +330,12 @@ class _Row:
 
 
 def _relation_text(g: nx.MultiDiGraph, centre: str, node: str, side: str) -> str:
-    outs = sorted({g.edges[centre, node, k]["predicate_label"] for k in g[centre][node]} if g.has_edge(centre, node)
-                  else set())
-    ins = sorted({g.edges[node, centre, k]["predicate_label"] for k in g[node][centre]} if g.has_edge(node, centre)
-                 else set())
+    outs = sorted(
+        {g.edges[centre, node, k]["predicate_label"] for k in g[centre][node]} if g.has_edge(centre, node) else set()
+    )
+    ins = sorted(
+        {g.edges[node, centre, k]["predicate_label"] for k in g[node][centre]} if g.has_edge(node, centre) else set()
+    )
     parts = []
     if side == "left":  # node on the left, centre on the right
         if outs:
@@ -334,7 +393,7 @@ def render_star(g: nx.MultiDiGraph, centre: str) -> Drawing:
     left, right = rows(left_nodes, "left"), rows(right_nodes, "right")
     side_h = max(sum(r.height for r in left), sum(r.height for r in right), 40.0)
     centre_text = wrap(g.nodes[centre]["label"], 28)
-    cw, ch = _box_size(m, centre_text, FONT_CENTRE, "bold")
+    cw, _ = _box_size(m, centre_text, FONT_CENTRE, "bold")
     x0 = cw / 2 + 28
     bulge = min(0.22 * side_h, 170.0)
     radius = side_h / 2 + 20
@@ -351,16 +410,18 @@ def render_star(g: nx.MultiDiGraph, centre: str) -> Drawing:
     body_w = ext["left"] + ext["right"] + 2 * MARGIN
     present = sorted({cats[n] for n in [centre, *nbrs]}, key=lambda c: (category_rank(c), c))
     title = f"{g.nodes[centre]['label']} and its direct neighbours"
-    width = max(body_w, m.width(title, FONT_TITLE, weight="bold") + 2 * MARGIN, 420.0)
+    n_edges = sum(1 for u, v in g.edges() if centre in (u, v))
+    subtitle = (
+        f"{_plural(len(nbrs), 'concept')}, {_plural(n_edges, 'edge')}, each backed by a verbatim corpus quote; "
+        "edges among the neighbours are not drawn. spasmkg, not medical advice."
+    )
+    width = max(body_w, _header_width(m, title, subtitle), 420.0)
     header_h = FONT_TITLE + FONT_SUBTITLE * 2.6 + _legend_height(m, present, width) + 8
     height = MARGIN + side_h + 10 + header_h + MARGIN
     fig, ax = _figure(width, height)
     cx = MARGIN + ext["left"] + (width - body_w) / 2
     cy = MARGIN + side_h / 2
-    n_edges = sum(1 for u, v in g.edges() if centre in (u, v))
     drawing = Drawing(fig, title, present)
-    subtitle = (f"{len(nbrs)} concepts, {n_edges} edges, each backed by a verbatim corpus quote; "
-                "edges among the neighbours are not drawn. spasmkg, not medical advice.")
     _header(ax, drawing, width, height - MARGIN / 2, subtitle, [(c, "category") for c in present], m)
 
     for side, rs in (("left", left), ("right", right)):
@@ -369,13 +430,22 @@ def render_star(g: nx.MultiDiGraph, centre: str) -> Drawing:
         for r in rs:
             xb, y = cx + sign * arc(r.y), cy + r.y
             xn = xb + sign * (rel_w[side] + gap)
-            line = {"color": colour(r.category), "alpha": 0.6, "linewidth": 0.9, "zorder": 1,
-                    "solid_capstyle": "butt"}
+            line = {"color": colour(r.category), "alpha": 0.6, "linewidth": 0.9, "zorder": 1, "solid_capstyle": "butt"}
             ax.plot([cx, xb], [cy, y], **line)
             ax.plot([xb, xn], [y, y], **line)
             if r.relation:
-                t = ax.text(xb + sign * 3, y + 1.2, r.relation, ha=ha_rel, va="bottom", fontsize=FONT_EDGE,
-                            fontstyle="italic", color="#333333", parse_math=False, zorder=3)
+                t = ax.text(
+                    xb + sign * 3,
+                    y + 1.2,
+                    r.relation,
+                    ha=ha_rel,
+                    va="bottom",
+                    fontsize=FONT_EDGE,
+                    fontstyle="italic",
+                    color="#333333",
+                    parse_math=False,
+                    zorder=3,
+                )
                 drawing.labels.append(("edge", t))
             drawing.labels.append(("node", _node_text(ax, xn, y, r.text, r.category, ha=ha_box)))
     c = _node_text(ax, cx, cy, centre_text, cats[centre], ha="center", size=FONT_CENTRE, weight="bold", lw=2.0)
@@ -387,8 +457,9 @@ def render_star(g: nx.MultiDiGraph, centre: str) -> Drawing:
 # ---------------------------------------------------------------- spring layout (larger views)
 
 
-def _separate(pos: dict[str, list[float]], size: dict[str, tuple[float, float]], gap: float = 4.0,
-              rounds: int = 400) -> None:
+def _separate(
+    pos: dict[str, list[float]], size: dict[str, tuple[float, float]], gap: float = 4.0, rounds: int = 400
+) -> None:
     """Push boxes (centre ``pos``, ``size`` w x h) apart until none overlap (in place, deterministic)."""
     import numpy as np
 
@@ -413,7 +484,7 @@ def _separate(pos: dict[str, list[float]], size: dict[str, tuple[float, float]],
         xy[:, 0] += (np.where(along_x, sx * (ox / 2 + 0.5), 0.0)).sum(axis=1) * 0.6
         xy[:, 1] += (np.where(along_y, sy * (oy / 2 + 0.5), 0.0)).sum(axis=1) * 0.6
     _settle(names, xy, wh)
-    for n, p in zip(names, xy):
+    for n, p in zip(names, xy, strict=True):
         pos[n] = [float(p[0]), float(p[1])]
 
 
@@ -459,8 +530,11 @@ def _component_layout(simple: nx.Graph, size: dict[str, tuple[float, float]]) ->
     blocks = []
     for comp in comps:
         sub = simple.subgraph(comp)
-        raw = nx.spring_layout(sub, seed=7, k=1.6 / math.sqrt(len(comp)), iterations=200) if len(comp) > 1 else {
-            comp[0]: (0.0, 0.0)}
+        raw = (
+            nx.spring_layout(sub, seed=7, k=1.6 / math.sqrt(len(comp)), iterations=200)
+            if len(comp) > 1
+            else {comp[0]: (0.0, 0.0)}
+        )
         side = 95.0 * math.sqrt(len(comp))
         pos = {n: [float(raw[n][0]) * side, float(raw[n][1]) * side] for n in comp}
         _separate(pos, size)
@@ -501,36 +575,68 @@ def render_spring(g: nx.MultiDiGraph, nodes: list[str], title: str, centre: str 
     ys1 = max(pos[n][1] + size[n][1] / 2 for n in nodes)
 
     preds = sorted({k for _, _, k in sub.edges(keys=True)})
-    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-               "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-               "#e6550d", "#31a354", "#756bb1", "#636363"]
+    palette = [
+        "#1f77b4",
+        "#ff7f0e",
+        "#2ca02c",
+        "#d62728",
+        "#9467bd",
+        "#8c564b",
+        "#e377c2",
+        "#7f7f7f",
+        "#bcbd22",
+        "#17becf",
+        "#393b79",
+        "#637939",
+        "#8c6d31",
+        "#843c39",
+        "#7b4173",
+        "#3182bd",
+        "#e6550d",
+        "#31a354",
+        "#756bb1",
+        "#636363",
+    ]
     pred_colour = {p: palette[i % len(palette)] for i, p in enumerate(preds)}
     pred_label = {k: a["predicate_label"] for _, _, k, a in sub.edges(keys=True, data=True)}
     cats = sorted({g.nodes[n]["category"] for n in nodes}, key=lambda c: (category_rank(c), c))
     legend = [(c, "category") for c in cats] + [(pred_label[p], pred_colour[p]) for p in preds]
-    width = max(xs1 - xs0 + 2 * MARGIN, m.width(title, FONT_TITLE, weight="bold") + 2 * MARGIN, 480.0)
+    subtitle = (
+        f"{_plural(len(nodes), 'concept')}, {_plural(sub.number_of_edges(), 'edge')} (colour = relation, see the "
+        "legend; arrows point "
+        "from subject to object). spasmkg, not medical advice."
+    )
+    width = max(xs1 - xs0 + 2 * MARGIN, _header_width(m, title, subtitle), 480.0)
     header_h = FONT_TITLE + FONT_SUBTITLE * 2.6 + _legend_height(m, [n for n, _ in legend], width) + 8
     height = (ys1 - ys0) + 2 * MARGIN + header_h
     fig, ax = _figure(width, height)
     ox = (width - (xs1 - xs0)) / 2 - xs0
     oy = MARGIN - ys0
     drawing = Drawing(fig, title, cats, layout="spring")
-    subtitle = (f"{len(nodes)} concepts, {sub.number_of_edges()} edges (colour = relation; arrows point from subject "
-                "to object). spasmkg, not medical advice.")
     _header(ax, drawing, width, height - MARGIN / 2, subtitle, legend, m)
     from matplotlib.patches import FancyArrowPatch
 
     for u, v, k in sorted(sub.edges(keys=True)):
         if u == v:
             continue
-        a = FancyArrowPatch((pos[u][0] + ox, pos[u][1] + oy), (pos[v][0] + ox, pos[v][1] + oy), arrowstyle="-|>",
-                            mutation_scale=8, color=pred_colour[k], alpha=0.55, linewidth=0.8, zorder=1,
-                            shrinkA=size[u][1] / 2, shrinkB=size[v][1] / 2)
+        a = FancyArrowPatch(
+            (pos[u][0] + ox, pos[u][1] + oy),
+            (pos[v][0] + ox, pos[v][1] + oy),
+            arrowstyle="-|>",
+            mutation_scale=8,
+            color=pred_colour[k],
+            alpha=0.55,
+            linewidth=0.8,
+            zorder=1,
+            shrinkA=size[u][1] / 2,
+            shrinkB=size[v][1] / 2,
+        )
         ax.add_patch(a)
     for n in sorted(nodes):
         lw, weight = (2.0, "bold") if n == centre else (1.1, "normal")
-        t = _node_text(ax, pos[n][0] + ox, pos[n][1] + oy, texts[n], g.nodes[n]["category"], ha="center",
-                       weight=weight, lw=lw)
+        t = _node_text(
+            ax, pos[n][0] + ox, pos[n][1] + oy, texts[n], g.nodes[n]["category"], ha="center", weight=weight, lw=lw
+        )
         drawing.labels.append(("centre" if n == centre else "node", t))
     return drawing
 
@@ -568,8 +674,7 @@ def default_drawing(data: DataArg = ()) -> Drawing:
     return render(g, resolve_node(g, DEFAULT_CONCEPT, data))
 
 
-def draw(output: Path, term: str | None = None, *, depth: int = 1, whole: bool = False,
-         data: DataArg = ()) -> Drawing:
+def draw(output: Path, term: str | None = None, *, depth: int = 1, whole: bool = False, data: DataArg = ()) -> Drawing:
     """Render ``term`` (default: back muscle spasm) or the whole graph to ``output`` (.svg or .png)."""
     from spasmkg.network import resolve_node, to_networkx
 

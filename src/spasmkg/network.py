@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -321,8 +322,7 @@ def summary(g: nx.MultiDiGraph, *, top: int = 10) -> dict[str, Any]:
     def ranking(category: str) -> list[dict[str, Any]]:
         members = [n for n, a in g.nodes(data=True) if category in a["categories"]]
         rows = [
-            {**node_ref(g, n), "degree": g.degree(n), "betweenness": round(betweenness.get(n, 0.0), 4)}
-            for n in members
+            {**node_ref(g, n), "degree": g.degree(n), "betweenness": round(betweenness.get(n, 0.0), 4)} for n in members
         ]
         rows.sort(key=lambda r: (-r["degree"], -r["betweenness"], r["label"]))
         return rows[:top]
@@ -354,9 +354,11 @@ def summary_text(s: dict[str, Any]) -> str:
     lines += ["", "edges per predicate:"]
     lines += [f"  {n:5d}  {p}" for p, n in s["predicates"].items()]
     for cat, title in (("cause", "causes"), ("treatment", "treatments")):
-        lines += ["", f"most connected {title}:      degree  betweenness"]
-        for r in s["most_connected"][cat]:
-            lines.append(f"  {r['label']:32.32} {r['degree']:6d}  {r['betweenness']:11.4f}  {r['curie']}")
+        ranked = s["most_connected"][cat]
+        w = max([len(r["label"]) for r in ranked] + [len(title) + 15])
+        lines += ["", f"  {'most connected ' + title + ':':{w}}  degree  betweenness"]
+        for r in ranked:
+            lines.append(f"  {r['label']:{w}}  {r['degree']:6d}  {r['betweenness']:11.4f}  {r['curie']}")
     comp = s["components"]
     sizes = ", ".join(str(n) for n in comp["sizes"][:12]) + (", ..." if len(comp["sizes"]) > 12 else "")
     lines += ["", f"connected components (weak): {comp['count']}  (sizes: {sizes})"]
@@ -399,7 +401,10 @@ def find_paths(
         pass
     found.sort(key=lambda p: (len(p), [g.nodes[n]["label"] for n in p]))
     return [
-        [{"from": node_ref(g, a), "to": node_ref(g, b), "edges": edges_between(g, a, b)} for a, b in zip(p, p[1:])]
+        [
+            {"from": node_ref(g, a), "to": node_ref(g, b), "edges": edges_between(g, a, b)}
+            for a, b in itertools.pairwise(p)
+        ]
         for p in found[:limit]
     ]
 
@@ -416,7 +421,7 @@ def paths_text(g: nx.MultiDiGraph, source: str, target: str, paths: list[list[di
         for hop in path:
             for e in hop["edges"]:
                 lines.append(f"  {arrow(e)}")
-                lines += [f"      \"{ev['quote']}\" [{ev['start']}:{ev['end']}]" for ev in e["evidence"]]
+                lines += [f'      "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' for ev in e["evidence"]]
                 if not e["evidence"]:
                     lines.append("      (no evidence)")
         lines.append("")
@@ -461,7 +466,7 @@ def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
             for e in item["via"]:
                 lines.append(f"      {arrow(e)}")
                 if evidence:
-                    lines += [f"          \"{ev['quote']}\" [{ev['start']}:{ev['end']}]" for ev in e["evidence"]]
+                    lines += [f'          "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' for ev in e["evidence"]]
     return "\n".join(lines) + "\n"
 
 
@@ -604,10 +609,12 @@ def export(g: nx.MultiDiGraph, fmt: str, output: Path) -> list[Path]:
         files = {node_path: _tsv(KGX_NODE_COLUMNS, nodes), edge_path: _tsv(KGX_EDGE_COLUMNS, edges)}
     else:
         raise InputError(f"unknown network export format {fmt!r}; choose graphml or kgx")
-    for path in files:
+    for path in files:  # check every target before writing any
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
             raise InputError(f"cannot write {path}: folder {folder} does not exist")
+        if path.is_dir():
+            raise InputError(f"cannot write {path}: it is a folder")
     for path, text in files.items():
         atomic_write_text(path, text)
     return list(files)

@@ -16,8 +16,13 @@ def network_group() -> None:
 
 
 @network_group.command("summary")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
-              help="How many of the most connected causes and treatments to list.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many of the most connected causes and treatments to list.",
+)
 @format_option(("text", "json"), "text")
 @data_option
 @click.pass_context
@@ -36,14 +41,16 @@ def summary_cmd(ctx: click.Context, top: int, fmt: str, data: tuple[str, ...]) -
 @network_group.command("paths")
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
-@click.option("--max-length", type=click.IntRange(min=1, max=12), default=4, show_default=True,
-              help="Longest path, in hops.")
+@click.option(
+    "--max-length", type=click.IntRange(min=1, max=12), default=4, show_default=True, help="Longest path, in hops."
+)
 @click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, help="Most paths to show.")
 @format_option(("text", "json"), "text")
 @data_option
 @click.pass_context
-def paths_cmd(ctx: click.Context, source: str, target: str, max_length: int, limit: int, fmt: str,
-              data: tuple[str, ...]) -> None:
+def paths_cmd(
+    ctx: click.Context, source: str, target: str, max_length: int, limit: int, fmt: str, data: tuple[str, ...]
+) -> None:
     """Explanation paths between two concepts, shortest first, each hop with its relation and quotes.
 
     Edges are followed in either direction but printed in their real direction
@@ -56,8 +63,7 @@ def paths_cmd(ctx: click.Context, source: str, target: str, max_length: int, lim
     a, b = network.resolve_node(g, source, d), network.resolve_node(g, target, d)
     paths = network.find_paths(g, a, b, max_length=max_length, limit=limit)
     if fmt == "json":
-        out = {"from": network.node_ref(g, a), "to": network.node_ref(g, b), "max_length": max_length,
-               "paths": paths}
+        out = {"from": network.node_ref(g, a), "to": network.node_ref(g, b), "max_length": max_length, "paths": paths}
         emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
     emit(network.paths_text(g, a, b, paths, max_length), medical=bool(paths))
@@ -65,14 +71,14 @@ def paths_cmd(ctx: click.Context, source: str, target: str, max_length: int, lim
 
 @network_group.command("neighbours")
 @click.argument("term")
-@click.option("--depth", type=click.IntRange(min=1, max=6), default=1, show_default=True,
-              help="How many hops out from TERM.")
+@click.option(
+    "--depth", type=click.IntRange(min=1, max=6), default=1, show_default=True, help="How many hops out from TERM."
+)
 @click.option("--evidence", is_flag=True, help="Print the quote(s) under each edge.")
 @format_option(("text", "json"), "text")
 @data_option
 @click.pass_context
-def neighbours_cmd(ctx: click.Context, term: str, depth: int, evidence: bool, fmt: str,
-                   data: tuple[str, ...]) -> None:
+def neighbours_cmd(ctx: click.Context, term: str, depth: int, evidence: bool, fmt: str, data: tuple[str, ...]) -> None:
     """The concepts within --depth hops of TERM, by distance, with the edges that reach them."""
     from spasmkg import network
 
@@ -86,10 +92,22 @@ def neighbours_cmd(ctx: click.Context, term: str, depth: int, evidence: bool, fm
 
 
 @network_group.command("export")
-@click.option("--format", "-F", "fmt", type=click.Choice(["graphml", "kgx"]), default="graphml",
-              show_default=True, help="GraphML (one file) or KGX TSV (PREFIX_nodes.tsv and PREFIX_edges.tsv).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="The GraphML file, or for kgx the path prefix (or an existing folder).")
+@click.option(
+    "--format",
+    "-F",
+    "fmt",
+    type=click.Choice(["graphml", "kgx"]),
+    default="graphml",
+    show_default=True,
+    help="GraphML (one file) or KGX TSV (PREFIX_nodes.tsv and PREFIX_edges.tsv).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The GraphML file, or for kgx the path prefix (or an existing folder).",
+)
 @data_option
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, output: Path, data: tuple[str, ...]) -> None:
@@ -108,15 +126,26 @@ def export_cmd(ctx: click.Context, fmt: str, output: Path, data: tuple[str, ...]
 
 @click.command("draw")
 @click.argument("term", required=False)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The picture: FILE.svg (text stays text) or FILE.png.")
-@click.option("--depth", type=click.IntRange(min=1, max=4), default=1, show_default=True,
-              help="Hops out from TERM (1: the readable star view; 2 or more: a spring layout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The picture: FILE.svg (text stays text) or FILE.png.",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=1, max=4),
+    default=1,
+    show_default=True,
+    help="Hops out from TERM (1: the readable star view; 2 or more: a spring layout).",
+)
 @click.option("--all", "whole", is_flag=True, help="Draw the whole graph instead of one concept.")
 @data_option
 @click.pass_context
-def draw_cmd(ctx: click.Context, term: str | None, output: Path, depth: int, whole: bool,
-             data: tuple[str, ...]) -> None:
+def draw_cmd(
+    ctx: click.Context, term: str | None, output: Path, depth: int, whole: bool, data: tuple[str, ...]
+) -> None:
     """Draw a concept and its neighbours (default: back muscle spasm), coloured by category.
 
     Nodes are labelled boxes coloured by category (legend on top); edges are labelled with their
