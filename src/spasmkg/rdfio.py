@@ -70,21 +70,21 @@ def _check_context(ctx: Any, path: Path) -> None:
 def parse_files(files: Iterable[Path]) -> rdflib.Graph:
     """Parse RDF files into one rdflib Graph; errors become one-line InputErrors.
 
-    Nothing is fetched: JSON-LD is checked by :func:`check_jsonld` and handed to rdflib as an
-    already-parsed document; RDF/XML with a DOCTYPE is refused by
-    :func:`spasmkg.inputs.check_input_file` before this is called (and expat resolves no
-    external entities and limits entity expansion anyway).
+    Every file goes through :func:`spasmkg.inputs.check_input_file` first. Nothing is fetched:
+    JSON-LD is checked by :func:`check_jsonld` and handed to rdflib as an already-parsed
+    document; RDF/XML with a DOCTYPE is refused (expat would resolve no external entity and
+    stops entity expansion, but rdflib's handler takes minutes to get there).
     """
     import rdflib
 
-    from spasmkg.inputs import rdf_format
+    from spasmkg.inputs import check_input_file, rdf_format
     from spasmkg.namespaces import ALL_PREFIXES
 
     g = rdflib.Graph()
     for prefix, ns in ALL_PREFIXES.items():
         g.bind(prefix, rdflib.Namespace(ns))
     for f in files:
-        f = Path(f)
+        f = check_input_file(Path(f))  # again here: no caller can hand rdflib an unchecked file
         fmt = RDFLIB_FORMATS[rdf_format(f)]
         try:
             if fmt == "json-ld":
@@ -212,11 +212,14 @@ def serialise(graph: rdflib.Graph, fmt: str, context: dict[str, Any] | None = No
     raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
 
 
-def _sorted_jsonld(node: Any) -> Any:
+def _sorted_jsonld(node: Any, *, ordered: bool = False) -> Any:
+    """Sort JSON-LD arrays for stable output, except ``@list`` arrays (RDF lists are ordered)."""
     if isinstance(node, dict):
-        return {k: _sorted_jsonld(v) for k, v in node.items()}
+        return {k: _sorted_jsonld(v, ordered=(k == "@list")) for k, v in node.items()}
     if isinstance(node, list):
         items = [_sorted_jsonld(v) for v in node]
+        if ordered:
+            return items
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return node
 
