@@ -132,6 +132,34 @@ def _words(tok: Token) -> str:
     return ""
 
 
+def _next_significant(text: str, pos: int) -> Token | None:
+    while pos < len(text):
+        tok = _token_at(text, pos)
+        if tok.kind not in ("ws", "comment"):
+            return tok
+        pos += len(tok.text)
+    return None
+
+
+def _find_service(text: str, toks: list[Token]) -> Token | None:
+    """A token in which the parser may read the SERVICE keyword.
+
+    Any bare word or language tag containing it counts. A prefixed name counts when its
+    prefix contains it and a ``{`` follows (``SERVICE:x {``): the prefix of a name that is
+    used as a name (``PREFIX service: <...>``, ``?s service:p ?o``) is not a keyword.
+    """
+    for tok in toks:
+        w = _words(tok)
+        if "SERVICE" not in w:
+            continue
+        if tok.kind != "pname":
+            return tok
+        nxt = _next_significant(text, tok.start + len(tok.text))
+        if nxt is not None and nxt.text == "{":
+            return tok
+    return None
+
+
 def _find(toks: list[Token], keyword: str, *, inside: bool) -> Token | None:
     for tok in toks:
         w = _words(tok)
@@ -179,7 +207,7 @@ def check_query(text: str, *, allow_update: bool = False) -> str:
     if not text or not text.strip():
         raise InputError("empty SPARQL query")
     toks = all_readings(text)
-    tok = _find(toks, "SERVICE", inside=True)
+    tok = _find_service(text, toks)
     if tok is not None:
         hint = "" if _words(tok) == "SERVICE" else f" ('SERVICE' found in {tok.text[:40]!r} at {_where(text, tok)})"
         raise InputError(f"SERVICE clauses are refused: spasmkg never opens network connections{hint}")
