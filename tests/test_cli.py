@@ -177,20 +177,26 @@ def test_validate_malformed_file_gives_line_number(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_plain_pip_install_works_from_any_directory(tmp_path: Path) -> None:
-    """A non-editable install ships ontology/ and queries/ and runs outside the checkout."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
-    py = venv / "bin" / "python"
+    """A non-editable wheel ships ontology/ and queries/ and runs outside the checkout."""
+    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    wheel = next(wheels.glob("spasmkg-*.whl"))
     inst = subprocess.run(
-        [str(py), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "-q", str(ROOT)],
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
         capture_output=True,
         text=True,
         check=False,
     )
     assert inst.returncode == 0, inst.stderr
-    env = {**os.environ, "PYTHONPATH": ""}
+    env = {**os.environ, "PYTHONPATH": str(site)}  # the installed copy shadows the editable checkout
     proc = subprocess.run(
-        [str(venv / "bin" / "spasmkg"), "query", "contraindicated-while-driving"],
+        [sys.executable, "-m", "spasmkg", "query", "contraindicated-while-driving"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -200,11 +206,13 @@ def test_plain_pip_install_works_from_any_directory(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Driving is not permitted" in proc.stdout
     where = subprocess.run(
-        [str(py), "-c", "import spasmkg.resources as r; print(r.data_root())"],
+        [sys.executable, "-c", "import spasmkg.resources as r; print(r.data_root())"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
         env=env,
         check=False,
     )
-    assert "site-packages" in where.stdout, where.stdout + where.stderr
+    assert where.stdout.strip() == str(site / "spasmkg"), where.stdout + where.stderr
+    assert (site / "spasmkg" / "queries" / "red-flags.rq").is_file()
+    assert (site / "spasmkg" / "ontology" / "knowledge.ttl").is_file()
