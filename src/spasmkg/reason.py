@@ -228,41 +228,71 @@ def _without_imports(g: rdflib.Graph) -> rdflib.Graph:
     return copy
 
 
-def hermit(g: rdflib.Graph, *, infer_property_values: bool = True) -> OwlReport:
-    """Run HermiT through owlready2 on the graph (written to a temporary N-Triples file)."""
+def _require_java() -> None:
     import shutil
 
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise InputError("the OWL reasoner needs Java: install a JRE (e.g. apt-get install default-jre-headless)")
+
+
+def write_for_owl(g: rdflib.Graph, path: Path) -> Path:
+    """Write the graph as N-Triples for the reasoner, without owl:imports (nothing is fetched)."""
+    _without_imports(g).serialize(path, format="nt", encoding="utf-8")
+    return path
+
+
+def hermit(g: rdflib.Graph, *, infer_property_values: bool = True) -> OwlReport:
+    """Run HermiT through owlready2 on the graph (written to a temporary N-Triples file)."""
+    _require_java()
+    with tempfile.TemporaryDirectory(prefix="spasmkg-owl-") as tmp:
+        return hermit_file(write_for_owl(g, Path(tmp) / "graph.nt"), infer_property_values=infer_property_values)
+
+
+def hermit_file(path: Path, *, infer_property_values: bool = True) -> OwlReport:
+    """Run HermiT on an N-Triples file written by :func:`write_for_owl`."""
+    _require_java()
     import owlready2
 
     started = time.perf_counter()
-    g = _without_imports(g)
-    with tempfile.TemporaryDirectory(prefix="spasmkg-owl-") as tmp:
-        path = Path(tmp) / "graph.nt"
-        g.serialize(path, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        onto = world.get_ontology(path.as_uri()).load()
-        try:
-            with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError:
-            return OwlReport(False, [], set(), "the ontology is inconsistent (HermiT)", time.perf_counter() - started)
-        except owlready2.OwlReadyJavaError as exc:
-            msg = " ".join(str(exc).split())[-300:]
-            return OwlReport(False, [], set(), f"HermiT failed: {msg}", time.perf_counter() - started)
-        unsat = sorted(c.iri for c in world.inconsistent_classes() if getattr(c, "iri", None))
-        values: set[Triple] = set()
-        if infer_property_values:
-            for prop in world.object_properties():
-                if not prop.iri.startswith(SPASMKG):
-                    continue
-                for s, o in prop.get_relations():
-                    if hasattr(s, "iri") and hasattr(o, "iri"):
-                        values.add((s.iri, prop.iri, o.iri))
-        world.close()
+    world = owlready2.World()
+    onto = world.get_ontology(Path(path).resolve().as_uri()).load()
+    try:
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=infer_property_values, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError:
+        return OwlReport(False, [], set(), "the ontology is inconsistent (HermiT)", time.perf_counter() - started)
+    except owlready2.OwlReadyJavaError as exc:
+        msg = " ".join(str(exc).split())[-300:]
+        return OwlReport(False, [], set(), f"HermiT failed: {msg}", time.perf_counter() - started)
+    unsat = sorted(c.iri for c in world.inconsistent_classes() if getattr(c, "iri", None))
+    values: set[Triple] = set()
+    if infer_property_values:
+        for prop in world.object_properties():
+            if not prop.iri.startswith(SPASMKG):
+                continue
+            for s, o in prop.get_relations():
+                if hasattr(s, "iri") and hasattr(o, "iri"):
+                    values.add((s.iri, prop.iri, o.iri))
+    world.close()
     msg = "consistent" if not unsat else f"{len(unsat)} unsatisfiable class(es): {', '.join(map(curie, unsat))}"
     return OwlReport(not unsat, unsat, values, msg, time.perf_counter() - started)
+
+
+def _hermit_main(argv: list[str]) -> int:
+    """``python -m spasmkg.reason FILE.nt``: consistency check in its own process, JSON on stdout.
+
+    ``validate`` runs it this way so HermiT's Python side does not compete with pySHACL for the GIL.
+    """
+    from spasmkg.safety import install_network_guard
+
+    install_network_guard()
+    try:
+        rep = hermit_file(Path(argv[0]), infer_property_values=False)
+        out = {"consistent": rep.consistent, "unsatisfiable": rep.unsatisfiable, "message": rep.message}
+    except Exception as exc:  # reported by the parent as a failed check
+        out = {"error": " ".join(str(exc).split())[:300]}
+    print(json.dumps(out))
+    return 0
 
 
 # ----------------------------------------------------------------- commands' library functions
@@ -449,3 +479,9 @@ def resolve_property(text: str, idx: Any) -> str:
 def inferred_edges(m: Materialisation, predicates: Iterable[str]) -> set[Triple]:
     wanted = set(predicates)
     return {t for t in m.derivations if t[1] in wanted}
+
+
+if __name__ == "__main__":
+    import sys
+
+    raise SystemExit(_hermit_main(sys.argv[1:]))

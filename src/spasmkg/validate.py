@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,21 +101,20 @@ def validate(data: Sequence[str | Path] = (), *, owl: bool = True, use_cache: bo
 
 
 def run_checks(files: Sequence[Path], names: list[str], *, owl: bool = True) -> ValidationReport:
+    import tempfile
+
     from spasmkg.rdfio import parse_files
 
     tbox = parse_files([resources.tbox_path()])
     abox = parse_files(files)
     results: dict[str, Check] = {}
-    worker = None
-    if owl:
-        merged = tbox + abox
-        worker = threading.Thread(target=lambda: results.__setitem__("owl", check_owl(merged)), daemon=True)
-        worker.start()
-    results["shacl"] = check_shacl(abox, tbox)
-    results["evidence"] = check_evidence(abox)
-    results["qc"] = check_qc(tbox, abox)
-    if worker is not None:
-        worker.join()
+    with tempfile.TemporaryDirectory(prefix="spasmkg-validate-") as tmp:
+        owl_job = start_owl(tbox + abox, Path(tmp)) if owl else None
+        results["shacl"] = check_shacl(abox, tbox)
+        results["evidence"] = check_evidence(abox)
+        results["qc"] = check_qc(tbox, abox)
+        if owl_job is not None:
+            results["owl"] = owl_job()
     order = ["shacl", "owl", "evidence", "qc"]
     return ValidationReport([results[k] for k in order if k in results], names)
 
@@ -161,25 +159,56 @@ def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph) -> Check:
     return Check("shacl", ok, summary, violations, time.perf_counter() - started)
 
 
-def check_owl(graph: rdflib.Graph) -> Check:
-    """OWL 2 DL consistency and unsatisfiable classes with HermiT, plus the clashes we can explain."""
-    from spasmkg.reason import hermit, materialise
+def start_owl(graph: rdflib.Graph, tmp: Path) -> Callable[[], Check]:
+    """Start HermiT in a separate process (true parallelism with pySHACL); return a function that
+    waits for it and returns the check, with the clashes our materialiser can explain."""
+    import subprocess
+    import sys
+
+    from spasmkg.reason import materialise, write_for_owl
 
     started = time.perf_counter()
-    m = materialise(graph)
-    violations = [{"message": c} for c in m.clashes]
+    path = write_for_owl(graph, tmp / "graph.nt")
     try:
-        rep = hermit(graph, infer_property_values=False)
-        ok = rep.consistent and not m.clashes
-        for c in rep.unsatisfiable:
+        proc: subprocess.Popen[str] | None = subprocess.Popen(
+            [sys.executable, "-m", "spasmkg.reason", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError as exc:
+        proc, error = None, str(exc)
+    m = materialise(graph)
+
+    def finish() -> Check:
+        violations: list[dict[str, Any]] = [{"message": c} for c in m.clashes]
+        if proc is None:
+            return Check("owl", False, f"could not run HermiT: {error}", violations, time.perf_counter() - started)
+        out, err = proc.communicate()
+        try:
+            rep = json.loads(out.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            rep = {"error": " ".join((err or out).split())[-300:] or f"reasoner exited {proc.returncode}"}
+        if "error" in rep:
+            summary = f"could not run HermiT: {rep['error']}"
+            return Check("owl", False, summary, violations, time.perf_counter() - started)
+        for c in rep["unsatisfiable"]:
             violations.append({"message": f"unsatisfiable class {curie(c)}", "focus": curie(c)})
-        if not rep.consistent and not rep.unsatisfiable:
-            violations.append({"message": rep.message})
-        summary = f"HermiT: {rep.message}" + (f"; {len(m.clashes)} clash(es) explained" if m.clashes else "")
-    except Exception as exc:  # Java missing or crashed: a failed check, not a traceback
-        ok = False
-        summary = f"could not run HermiT: {' '.join(str(exc).split())[:200]}"
-    return Check("owl", ok, summary, violations, time.perf_counter() - started)
+        if not rep["consistent"] and not rep["unsatisfiable"]:
+            violations.append({"message": rep["message"]})
+        ok = bool(rep["consistent"]) and not m.clashes
+        summary = f"HermiT: {rep['message']}" + (f"; {len(m.clashes)} clash(es) explained" if m.clashes else "")
+        return Check("owl", ok, summary, violations, time.perf_counter() - started)
+
+    return finish
+
+
+def check_owl(graph: rdflib.Graph) -> Check:
+    """OWL 2 DL consistency and unsatisfiable classes with HermiT, plus the clashes we can explain."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="spasmkg-owl-") as tmp:
+        return start_owl(graph, Path(tmp))()
 
 
 def check_evidence(abox: rdflib.Graph) -> Check:
