@@ -98,10 +98,44 @@ def bind_params(q: catalog.NamedQuery, values: dict[str, str], data: DataArg = (
         if p.type == "string":
             out[key] = ("literal", value)
         elif p.type == "class":
-            out[key] = ("iri", label_index(data).resolve(value, classes=True, what=f"{key} (a class)"))
+            iri = _exact(value, data, classes=True)
+            out[key] = ("iri", iri or label_index(data).resolve(value, classes=True, what=f"{key} (a class)"))
         else:
-            out[key] = ("iri", label_index(data).resolve(value, what=key))
+            iri = _exact(value, data, classes=False)
+            out[key] = ("iri", iri or label_index(data).resolve(value, what=key))
     return out
+
+
+_EXACT = """
+SELECT DISTINCT ?s WHERE {
+  { ?s rdfs:label ?l } UNION { ?s skos:altLabel ?l }
+  FILTER(isIRI(?s) && LCASE(STR(?l)) = ?key)
+  OPTIONAL { ?s a owl:Class BIND(true AS ?cls) }
+  FILTER(BOUND(?cls) = ?classes)
+} LIMIT 2
+"""
+
+
+def _exact(value: str, data: DataArg, *, classes: bool) -> str | None:
+    """The one concept whose CURIE, IRI, label or synonym equals ``value`` (case-insensitive), else None.
+
+    A fast path for parameters: one query instead of building the full label index, which is still
+    used for prefixes, ambiguity and suggestions.
+    """
+    import pyoxigraph
+
+    from spasmkg.lookup import normalise
+    from spasmkg.namespaces import expand
+
+    iri = expand(value)
+    if iri is not None:
+        return None  # CURIEs/IRIs are checked against the index (existence, kind)
+    key = normalise(value)
+    if not key or "'" in key:
+        return None  # curly/straight quote folding is the index's job
+    bindings = {"key": pyoxigraph.Literal(key), "classes": pyoxigraph.Literal(classes)}
+    rows = engine.run(_EXACT, data=data, bindings=bindings, limit=None).rows
+    return str(rows[0]["s"]) if len(rows) == 1 else None
 
 
 def sparql(
