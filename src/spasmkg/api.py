@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from spasmkg import catalog, engine
 from spasmkg.engine import Result
 from spasmkg.namespaces import SPASMKG, curie
-from spasmkg.safety import InputError
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
     from spasmkg.lookup import LabelIndex, Match
 
 DataArg = Sequence[Path | str]
-
-MEDICAL_NOTICE = "Not medical advice: spasmkg summarises a web-text corpus; ask a clinician about your own care."
 
 
 def store(data: DataArg = ()) -> pyoxigraph.Store:
@@ -365,9 +362,3 @@ def stats(*, data: DataArg = ()) -> dict[str, Any]:
             "coverage": round(with_ev / total, 4) if total else 1.0,
         },
     }
-
-
-def check_format(fmt: str, allowed: Sequence[str]) -> str:
-    if fmt not in allowed:
-        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(allowed)}")
-    return fmt

@@ -18,7 +18,6 @@ Design (see README, "Architecture"):
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import threading
@@ -276,16 +275,3 @@ def run(
     result: Result = box["result"]
     result.elapsed = time.perf_counter() - started
     return result
-
-
-def graph_to_jsonable(result: Result) -> Any:
-    """A JSON-friendly view of a result (used by ``--format json``)."""
-    if result.kind == "ask":
-        return {"boolean": result.boolean}
-    if result.kind == "graph":
-        return {"triples": [[str(x) for x in t] for t in result.triples], "truncated": result.truncated}
-    return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated}
-
-
-def dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2, default=str)

@@ -42,11 +42,6 @@ XREF_PREFIXES: dict[str, str] = {
 ALL_PREFIXES: dict[str, str] = {**PREFIXES, **{k.lower(): v for k, v in XREF_PREFIXES.items()}}
 
 
-def sparql_prologue() -> str:
-    """PREFIX lines for every project prefix (added in front of ad-hoc queries)."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in ALL_PREFIXES.items())
-
-
 def curie(iri: str) -> str:
     """Shorten an IRI to a CURIE when a known prefix matches.
 

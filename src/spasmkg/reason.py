@@ -18,7 +18,7 @@ import os
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -474,11 +474,6 @@ def resolve_property(text: str, idx: Any) -> str:
         return TYPE
     resolved: str = idx.resolve(text, what="predicate")
     return resolved
-
-
-def inferred_edges(m: Materialisation, predicates: Iterable[str]) -> set[Triple]:
-    wanted = set(predicates)
-    return {t for t in m.derivations if t[1] in wanted}
 
 
 if __name__ == "__main__":
