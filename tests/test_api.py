@@ -59,8 +59,12 @@ def test_worked_example_runs_end_to_end(capsys: pytest.CaptureFixture[str]) -> N
         "spasmkg.sparqlcheck",
         "spasmkg.formatting",
         "spasmkg.api",
+        "spasmkg.catalog",
+        "spasmkg.safety",
+        "spasmkg.cli",
     ],
 )
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"{module} has no doctest"
     assert result.failed == 0

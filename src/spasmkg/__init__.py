@@ -11,14 +11,12 @@ Not medical advice. The public API (imported lazily, so ``import spasmkg`` stays
 
 from __future__ import annotations
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 __all__ = ["load", "query", "resolve", "search", "show", "sparql", "stats", "to_networkx", "validate"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     if name in ("load", "query", "sparql", "search", "show", "stats", "resolve"):
         from spasmkg import api
 

@@ -16,7 +16,6 @@ QC queries live in ``queries/qc/*-violation.rq`` and must return no rows.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -120,8 +119,21 @@ def qc_queries() -> dict[str, NamedQuery]:
     return {q.name: q for q in (parse_header(p) for p in sorted((resources.queries_dir() / "qc").glob("*.rq")))}
 
 
+_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
 def get(name: str) -> NamedQuery:
-    """Look up a named query; unknown names get a 'did you mean' hint."""
+    """Look up a named query; unknown names get a 'did you mean' hint.
+
+    A well-formed name is looked up by its file alone (the CLI runs one query per process).
+    """
+    if _NAME.fullmatch(name):
+        qdir = resources.queries_dir()
+        for path in (qdir / f"{name}.rq", qdir / "qc" / f"{name}.rq"):
+            if path.is_file():
+                return parse_header(path)
+    import difflib
+
     queries = {**named_queries(), **qc_queries()}
     if name in queries:
         return queries[name]

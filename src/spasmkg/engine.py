@@ -3,12 +3,8 @@
 Design (see README, "Architecture"):
 
 * pyoxigraph answers every SPARQL query (named or ad hoc). rdflib is not imported on this path.
-* Tiny inputs are parsed into an in-memory store. Inputs over ``CACHE_THRESHOLD`` bytes (the
-  shipped graph alone is over it: opening its cached store read-only takes about half the CPU
-  time of parsing its ~350 KB of Turtle, see bench/) are bulk-loaded once into an on-disk
-  store in the user cache dir, keyed by the SHA-256 of the inputs' contents, built in a
-  temporary folder and renamed into place (safe when two processes start at once), then opened
-  read-only. The cache is never required: if it cannot be written, the store is built in memory.
+* The store comes from :mod:`spasmkg.store`: in memory for the shipped graph, an on-disk cache
+  keyed by content hash for big ``--data`` inputs.
 * Queries run in a worker thread (pyoxigraph releases the GIL), so a timeout can stop waiting;
   the CLI then exits. Results are bounded by a row limit.
 * The store is read-only by construction: only SPARQL queries (never updates) are evaluated, and
@@ -17,24 +13,34 @@ Design (see README, "Architecture"):
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spasmkg import resources
-from spasmkg.inputs import check_input_file, rdf_format
 from spasmkg.safety import InputError, SpasmkgError, query_memory_limit, wait_bounded
+from spasmkg.store import CACHE_THRESHOLD, _one_line, cache_root, content_key, input_files, open_store
 
 if TYPE_CHECKING:
     import pyoxigraph
 
-CACHE_THRESHOLD = 128 * 1024
+__all__ = [
+    "CACHE_THRESHOLD",
+    "DEFAULT_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "QueryError",
+    "QueryTimeout",
+    "Result",
+    "cache_root",
+    "content_key",
+    "input_files",
+    "open_store",
+    "py_value",
+    "run",
+]
+
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 
@@ -70,106 +76,6 @@ class Result:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise InputError("to_dataframe() needs pandas: pip install 'spasmkg[pandas]'") from exc
         return pd.DataFrame(self.rows, columns=self.columns)
-
-
-def _file_digest(path: Path) -> str:
-    return resources.sha256_file(path)
-
-
-def content_key(files: Sequence[Path]) -> str:
-    """A key for the cache: the SHA-256 over the inputs' content hashes and the engine version."""
-    import pyoxigraph
-
-    h = hashlib.sha256(f"spasmkg-store-v1|{pyoxigraph.__version__}".encode())
-    for f in files:
-        h.update(_file_digest(f).encode())
-        h.update(rdf_format(f).encode())
-    return h.hexdigest()
-
-
-def cache_root() -> Path:
-    env = os.environ.get("SPASMKG_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("spasmkg"))
-
-
-def _load_into(store: pyoxigraph.Store, files: Iterable[Path]) -> None:
-    import pyoxigraph
-
-    for f in files:
-        try:
-            store.bulk_load(path=str(f), format=pyoxigraph.RdfFormat.from_media_type(rdf_format(f)))
-        except SyntaxError as exc:
-            raise InputError(f"{f}: {_one_line(str(exc))}") from None
-        except (ValueError, OSError) as exc:
-            raise InputError(f"{f}: {_one_line(str(exc))}") from None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
-
-
-def _build_cached(files: Sequence[Path], key: str) -> pyoxigraph.Store | None:
-    """Open (building first if needed) the on-disk store for ``key``; None if the cache is unusable."""
-    import pyoxigraph
-
-    root = cache_root() / "stores"
-    final = root / key
-    try:
-        if not (final / "READY").exists():
-            root.mkdir(parents=True, exist_ok=True)
-            tmp = root / f".{key}.{os.getpid()}.{threading.get_ident()}.tmp"
-            shutil.rmtree(tmp, ignore_errors=True)
-            try:
-                store = pyoxigraph.Store(str(tmp))
-                _load_into(store, files)
-                store.flush()
-                store.optimize()
-                del store
-                (tmp / "READY").write_text(time.strftime("%Y-%m-%dT%H:%M:%S"))
-                try:
-                    os.rename(tmp, final)
-                except OSError:  # another process won the race: use its store
-                    shutil.rmtree(tmp, ignore_errors=True)
-            except BaseException:
-                shutil.rmtree(tmp, ignore_errors=True)
-                raise
-        return pyoxigraph.Store.read_only(str(final))
-    except InputError:
-        raise
-    except OSError:
-        return None
-
-
-_STORES: dict[tuple[str, ...], pyoxigraph.Store] = {}
-
-
-def input_files(data: Sequence[Path | str] = ()) -> list[Path]:
-    """The shipped graph files followed by the user's ``--data`` files (checked)."""
-    extra = [check_input_file(Path(d)) for d in data]
-    return [*resources.graph_files(), *extra]
-
-
-def open_store(data: Sequence[Path | str] = (), *, use_cache: bool = True) -> pyoxigraph.Store:
-    """Return a read-only view of the shipped graph merged with ``data`` (memoised per process)."""
-    import pyoxigraph
-
-    files = input_files(data)
-    memo = tuple(str(f.resolve()) for f in files)
-    if memo in _STORES:
-        return _STORES[memo]
-    total = sum(f.stat().st_size for f in files)
-    store = None
-    if use_cache and total > CACHE_THRESHOLD and not os.environ.get("SPASMKG_NO_CACHE"):
-        store = _build_cached(files, content_key(files))
-    if store is None:
-        store = pyoxigraph.Store()
-        _load_into(store, files)
-    _STORES[memo] = store
-    return store
 
 
 def py_value(term: Any) -> Any:

@@ -6,7 +6,6 @@ checkout (editable install, tests) finds them at the repository root.
 
 from __future__ import annotations
 
-import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -70,6 +69,8 @@ def corpus_text() -> str:
 
 
 def sha256_file(path: Path) -> str:
+    import hashlib
+
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

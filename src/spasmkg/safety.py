@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -191,6 +190,8 @@ def _temp_beside(target: Path, suffix: str) -> tuple[int, str]:
         raise InputError(f"cannot write {target}: folder {folder} does not exist")
     if target.is_dir():
         raise InputError(f"cannot write {target}: it is a folder")
+    import tempfile
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=folder)
     except OSError as exc:
