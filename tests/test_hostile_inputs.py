@@ -840,6 +840,20 @@ def test_fifty_megabyte_files(tmp_path: Path) -> None:
     assert time.monotonic() - started < 240
 
 
+def test_validate_size_limit_can_be_raised(tmp_path: Path) -> None:
+    from spasmkg.inputs import check_validate_file
+
+    f = tmp_path / "mid.nt"
+    line = '<http://example.org/s{0}> <http://example.org/p> "value number {0}, padding for the size test" .\n'
+    f.write_text("".join(line.format(i) for i in range(20_000)), encoding="utf-8")
+    assert 2**20 < f.stat().st_size < 2 * 2**20
+    one_line_error(run("validate", "--data", str(f), "--no-owl", "--max-mb", "1"), match=r"over the 1 MiB.*--max-mb")
+    one_line_error(run("validate", "--max-mb", "0"), match="--max-mb")
+    with pytest.raises(InputError, match="over the 1 MiB validate limit"):
+        check_validate_file(f, 2**20)
+    assert check_validate_file(f, 2 * 2**20) == f
+
+
 def test_input_size_limit_message(tmp_path: Path) -> None:
     from spasmkg.inputs import check_input_file
 

@@ -54,8 +54,8 @@ def check_input_file(path: Path | str, *, max_bytes: int = MAX_INPUT_BYTES, purp
         raise InputError(
             f"{path}: file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB {purpose} limit"
             + (
-                f" (the query commands accept up to {MAX_INPUT_BYTES / 2**20:.0f} MiB)"
-                if max_bytes < MAX_INPUT_BYTES
+                " (SHACL takes minutes per MiB; raise the limit with 'validate --max-mb')"
+                if purpose == "validate"
                 else ""
             )
         )
@@ -82,9 +82,10 @@ def check_input_file(path: Path | str, *, max_bytes: int = MAX_INPUT_BYTES, purp
     return path
 
 
-def check_validate_file(path: Path | str) -> Path:
-    """:func:`check_input_file` with the lower size limit of ``validate``."""
-    return check_input_file(path, max_bytes=MAX_VALIDATE_BYTES, purpose="validate")
+def check_validate_file(path: Path | str, max_bytes: int | None = None) -> Path:
+    """:func:`check_input_file` with the lower size limit of ``validate`` (``MAX_VALIDATE_BYTES``
+    unless ``max_bytes`` raises or lowers it)."""
+    return check_input_file(path, max_bytes=max_bytes or MAX_VALIDATE_BYTES, purpose="validate")
 
 
 _HEAD = 65536

@@ -58,11 +58,11 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
 
-def _inputs(data: Sequence[str | Path]) -> list[Path]:
+def _inputs(data: Sequence[str | Path], max_bytes: int | None = None) -> list[Path]:
     from spasmkg.inputs import check_validate_file
 
     if data:
-        return [check_validate_file(Path(d)) for d in data]
+        return [check_validate_file(Path(d), max_bytes) for d in data]
     return [resources.knowledge_path()]
 
 
@@ -75,12 +75,17 @@ def _key(files: Sequence[Path], owl: bool) -> str:
     return h.hexdigest()
 
 
-def validate(data: Sequence[str | Path] = (), *, owl: bool = True, use_cache: bool = True) -> ValidationReport:
-    """Validate the shipped knowledge graph, or the given data files, against the ontology."""
+def validate(
+    data: Sequence[str | Path] = (), *, owl: bool = True, use_cache: bool = True, max_bytes: int | None = None
+) -> ValidationReport:
+    """Validate the shipped knowledge graph, or the given data files, against the ontology.
+
+    Data files over ``max_bytes`` (default :data:`spasmkg.safety.MAX_VALIDATE_BYTES`) are refused.
+    """
     from spasmkg.engine import cache_root
     from spasmkg.safety import atomic_write_text
 
-    files = _inputs(data)
+    files = _inputs(data, max_bytes)
     names = [str(f) if data else "shipped graph (ontology/knowledge.ttl)" for f in files]
     key = _key(files, owl)
     cache = cache_root() / "validate" / f"{key}.json"
