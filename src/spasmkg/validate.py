@@ -262,7 +262,7 @@ def check_qc(tbox: rdflib.Graph, abox: rdflib.Graph) -> Check:
     violations = []
     queries = catalog.qc_queries()
     for name, q in queries.items():
-        res = engine.run(q.text, store=store, limit=100)
+        res = engine.run(q.text, store=store, limit=100, timeout=None)  # shipped, trusted queries
         for row in res.rows:
             shown = ", ".join(f"{k}={curie(str(v))}" for k, v in row.items() if v is not None)
             violations.append({"message": f"{name}: {shown}", "query": name})
