@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from spasmkg import catalog, engine
 from spasmkg.engine import Result
 from spasmkg.namespaces import SPASMKG, curie
+from spasmkg.store import input_files, open_store
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -28,7 +29,7 @@ DataArg = Sequence[Path | str]
 
 def store(data: DataArg = ()) -> pyoxigraph.Store:
     """The read-only pyoxigraph store of the shipped graph merged with ``data`` files."""
-    return engine.open_store(tuple(str(d) for d in data))
+    return open_store(tuple(str(d) for d in data))
 
 
 _INDEXES: dict[int, LabelIndex] = {}
@@ -175,7 +176,7 @@ def load(inferred: bool = False, data: DataArg = ()) -> rdflib.Graph:
 def _load(inferred: bool, data: tuple[str, ...]) -> rdflib.Graph:
     from spasmkg.rdfio import parse_files
 
-    g = parse_files(engine.input_files(data))
+    g = parse_files(input_files(data))
     if inferred:
         add_inferred(g, data)
     return g

@@ -20,26 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spasmkg.safety import InputError, SpasmkgError, query_memory_limit, wait_bounded
-from spasmkg.store import CACHE_THRESHOLD, _one_line, cache_root, content_key, input_files, open_store
+from spasmkg.safety import InputError, SpasmkgError, brief, query_memory_limit, wait_bounded
+from spasmkg.store import open_store
 
 if TYPE_CHECKING:
     import pyoxigraph
-
-__all__ = [
-    "CACHE_THRESHOLD",
-    "DEFAULT_LIMIT",
-    "DEFAULT_TIMEOUT",
-    "QueryError",
-    "QueryTimeout",
-    "Result",
-    "cache_root",
-    "content_key",
-    "input_files",
-    "open_store",
-    "py_value",
-    "run",
-]
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
@@ -163,9 +148,9 @@ def run(
                     triples.append((t.subject, t.predicate, t.object))
                 box["result"] = Result("graph", triples=triples, truncated=truncated)
         except SyntaxError as exc:
-            box["error"] = QueryError(f"SPARQL syntax error: {_one_line(str(exc))}")
+            box["error"] = QueryError(f"SPARQL syntax error: {brief(str(exc))}")
         except Exception as exc:
-            box["error"] = QueryError(f"query failed: {_one_line(str(exc))}")
+            box["error"] = QueryError(f"query failed: {brief(str(exc))}")
 
     worker = threading.Thread(target=work, name="spasmkg-query", daemon=True)
     worker.start()

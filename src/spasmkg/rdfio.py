@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spasmkg.safety import InputError
+from spasmkg.safety import InputError, brief
 
 if TYPE_CHECKING:
     import rdflib
@@ -106,13 +106,13 @@ def parse_error_message(exc: BaseException, path: Path, fmt: str) -> str:
     why = getattr(exc, "_why", None)
     line = getattr(exc, "lines", None)
     if why is not None and isinstance(line, int):  # rdflib's notation3 BadSyntax
-        return _one_line(f"line {line + 1}: {why}")
+        return brief(f"line {line + 1}: {why}")
     get_line = getattr(exc, "getLineNumber", None)
     if callable(get_line):  # xml.sax.SAXParseException
-        return _one_line(f"line {get_line()}, column {exc.getColumnNumber()}: {exc.getMessage()}")  # type: ignore[attr-defined]
+        return brief(f"line {get_line()}, column {exc.getColumnNumber()}: {exc.getMessage()}")  # type: ignore[attr-defined]
     # rdflib's message is vague (or an internal error): ask pyoxigraph's parser where it fails
     better = _oxigraph_error(path, fmt)
-    return better or _one_line(str(exc)) or type(exc).__name__
+    return better or brief(str(exc)) or type(exc).__name__
 
 
 def _oxigraph_error(path: Path, fmt: str) -> str | None:
@@ -126,14 +126,10 @@ def _oxigraph_error(path: Path, fmt: str) -> str | None:
         for _ in pyoxigraph.parse(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri()):
             pass
     except (SyntaxError, ValueError) as exc:
-        return _one_line(str(exc))
+        return brief(str(exc))
     except Exception:
         return None
     return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
 
 
 # ----------------------------------------------------------------- deterministic serialisation

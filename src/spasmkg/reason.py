@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg.namespaces import OWL, RDF, RDFS, SKR, SPASMKG, curie
-from spasmkg.safety import InputError
+from spasmkg.safety import InputError, brief
 
 if TYPE_CHECKING:
     import rdflib
@@ -290,7 +290,7 @@ def _hermit_main(argv: list[str]) -> int:
         rep = hermit_file(Path(argv[0]), infer_property_values=False)
         out = {"consistent": rep.consistent, "unsatisfiable": rep.unsatisfiable, "message": rep.message}
     except Exception as exc:  # reported by the parent as a failed check
-        out = {"error": " ".join(str(exc).split())[:300]}
+        out = {"error": brief(str(exc))}
     print(json.dumps(out))
     return 0
 
@@ -337,7 +337,7 @@ class ReasonReport:
 
 
 def _cache_file(kind: str, g_key: str) -> Path | None:
-    from spasmkg.engine import cache_root
+    from spasmkg.store import cache_root
 
     try:
         folder = cache_root() / kind
@@ -370,7 +370,7 @@ _MEMO: dict[str, Materialisation] = {}
 
 def cached_materialise(g: rdflib.Graph, data: Sequence[str] = ()) -> Materialisation:
     """Materialise, reusing a result cached on disk for the same inputs."""
-    from spasmkg.engine import input_files
+    from spasmkg.store import input_files
 
     key = graph_key(input_files(tuple(data)))
     if key in _MEMO:

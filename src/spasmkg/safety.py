@@ -34,6 +34,15 @@ def one_line(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
+def brief(text: str, limit: int = 300) -> str:
+    """``text`` on one line, white space collapsed, cut to ``limit`` characters (for library messages).
+
+    >>> brief("line 3:   bad  token", limit=12)
+    'line 3: bad '
+    """
+    return " ".join(text.split())[:limit]
+
+
 class SpasmkgError(Exception):
     """An error reported to the user as one line. ``exit_code`` follows the CLI contract."""
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from spasmkg import resources
 from spasmkg.inputs import check_input_file, rdf_format
-from spasmkg.safety import InputError
+from spasmkg.safety import InputError, brief
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -65,10 +65,6 @@ def cache_root() -> Path:
     return Path(platformdirs.user_cache_dir("spasmkg"))
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:300]
-
-
 def _load_into(store: pyoxigraph.Store, files: Iterable[Path]) -> None:
     import pyoxigraph
 
@@ -76,7 +72,7 @@ def _load_into(store: pyoxigraph.Store, files: Iterable[Path]) -> None:
         try:
             store.bulk_load(path=str(f), format=pyoxigraph.RdfFormat.from_media_type(rdf_format(f)))
         except (SyntaxError, ValueError, OSError) as exc:
-            raise InputError(f"{f}: {_one_line(str(exc))}") from None
+            raise InputError(f"{f}: {brief(str(exc))}") from None
 
 
 def _build_cached(files: Sequence[Path], key: str) -> pyoxigraph.Store | None:

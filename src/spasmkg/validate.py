@@ -82,8 +82,8 @@ def validate(
 
     Data files over ``max_bytes`` (default :data:`spasmkg.safety.MAX_VALIDATE_BYTES`) are refused.
     """
-    from spasmkg.engine import cache_root
     from spasmkg.safety import atomic_write_text
+    from spasmkg.store import cache_root
 
     files = _inputs(data, max_bytes)
     names = [str(f) if data else "shipped graph (ontology/knowledge.ttl)" for f in files]

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from spasmkg.cli.common import Ctx, data_option
-from spasmkg.safety import SpasmkgError, one_line
+from spasmkg.safety import SpasmkgError, brief, one_line
 
 #: Where each command lives. Only the module of the command being run is imported (``spasmkg
 #: query`` need not build the other commands); a name missing here still works, it only makes
@@ -113,7 +113,7 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("SPASMKG_DEBUG"):
             raise
-        msg = " ".join(str(exc).split())[:300]
+        msg = brief(str(exc))
         click.echo(f"error: {type(exc).__name__}: {msg} (set SPASMKG_DEBUG=1 for details)", err=True)
         code = 2
     finally:
