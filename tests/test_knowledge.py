@@ -13,6 +13,7 @@ from spasmkg import build, resources
 
 ROOT = Path(__file__).resolve().parents[1]
 SK = Namespace("https://w3id.org/spasmkg/")
+OA = Namespace("http://www.w3.org/ns/oa#")
 SKR = "https://w3id.org/spasmkg/resource/"
 
 
@@ -27,8 +28,8 @@ def test_every_evidence_quote_matches_its_offsets(graph, corpus):  # type: ignor
     evidence = list(graph.subjects(RDF.type, SK.Evidence))
     assert len(evidence) > 100
     for ev in evidence:
-        start, end = int(graph.value(ev, SK.startOffset)), int(graph.value(ev, SK.endOffset))
-        assert corpus[start:end] == str(graph.value(ev, SK.quote)), ev
+        start, end = int(graph.value(ev, OA.start)), int(graph.value(ev, OA.end))
+        assert corpus[start:end] == str(graph.value(ev, OA.exact)), ev
         assert start < end
 
 
@@ -76,7 +77,7 @@ def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):  # type: ignore[no-u
     for sub in ("entities", "claims", "guidance", "mappings"):
         (tmp_path / sub).mkdir()
     (tmp_path / "entities" / "x.tsv").write_text(
-        "id\ttypes\tlabel\tsynonyms\tdefinition\tquote\nfoo\tCause\tfoo\t\t\tThis sentence is not in the corpus.\n",
+        "id\ttypes\tlabel\tsynonyms\tdefinition\tquote\tsupport\nfoo\tCause\tfoo\t\t\tThis sentence is not in the corpus.\tstated\n",
         encoding="utf-8",
     )
     with pytest.raises(build.CurationError, match="not found verbatim"):
@@ -147,7 +148,7 @@ def test_conflicting_advice_is_modelled_both_ways(graph):  # type: ignore[no-unt
     """Plenty of rest vs. bed rest prolongs a spasm: both sides kept and linked."""
     pairs = list(graph.subject_objects(SK.conflictsWith))
     assert len(pairs) >= 3
-    quotes = " ".join(str(q) for q in graph.objects(None, SK.quote))
+    quotes = " ".join(str(q) for q in graph.objects(None, OA.exact))
     assert "Bed rest can actually make your muscle spasm last longer." in quotes
     assert "In the majority of cases, patients would be recommended to have plenty of rest." in quotes
 
@@ -161,9 +162,10 @@ def test_quantities_are_typed_with_units(graph):  # type: ignore[no-untyped-def]
     for g in guidance:
         kinds.add(str(graph.value(g, SK.guidanceKind)))
         assert str(graph.value(g, SK.unit)) in build.UCUM_UNITS
-        values = list(graph.objects(g, SK.minValue)) + list(graph.objects(g, SK.maxValue))
-        assert values and all(v.datatype == XSD.decimal for v in values)
-    assert {"application-duration", "start-after", "daily-dose", "interval-between-applications"} <= kinds
+        values = [v for p in (SK.minValue, SK.maxValue, SK.typicalValue) for v in graph.objects(g, p)]
+        assert all(v.datatype == XSD.decimal for v in values)
+        assert values or graph.value(g, SK.statedAs), g  # "from minutes to weeks": no number, the words
+    assert {"application-duration", "start-after", "daily-requirement", "interval-between-applications"} <= kinds
 
 
 def test_ontology_header_is_obo_style():

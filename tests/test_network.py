@@ -76,7 +76,8 @@ def test_every_edge_has_a_verbatim_quote(g: nx.MultiDiGraph, corpus: str) -> Non
         assert attrs["predicate_label"] and attrs["predicate_label"] != key
         assert attrs["evidence"], f"{u} {key} {v} has no evidence"
         for ev in attrs["evidence"]:
-            assert set(ev) == {"quote", "start", "end"}
+            assert set(ev) == {"quote", "start", "end", "support", "hedges", "note", "prefix", "suffix"}
+            assert ev["support"] in {"stated", "inferred"}
             assert corpus[ev["start"] : ev["end"]] == ev["quote"], (u, key, v, ev)
 
 

@@ -25,7 +25,14 @@ def _example_params(q: catalog.NamedQuery) -> dict[str, str]:
 
 
 def _canonical(rows: list[dict[str, object]]) -> list[str]:
-    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+    """Rows as sorted JSON; a GROUP_CONCAT of hedges is compared as a set (its order is the engine's)."""
+
+    def norm(r: dict[str, object]) -> dict[str, object]:
+        if isinstance(r.get("hedge"), str):
+            r = {**r, "hedge": " | ".join(sorted(str(r["hedge"]).split(" | ")))}
+        return r
+
+    return sorted(json.dumps(norm(r), sort_keys=True, ensure_ascii=False, default=str) for r in rows)
 
 
 def test_query_file_count() -> None:
@@ -105,5 +112,14 @@ def test_self_care_timing_has_ice_then_heat_after_72_hours() -> None:
 def test_result_to_dataframe() -> None:
     pytest.importorskip("pandas")
     df = api.query("red-flags").to_dataframe()
-    assert list(df.columns) == ["redFlag", "redFlagLabel", "urgencyLabel", "conditionLabel", "quote"]
+    assert list(df.columns) == [
+        "redFlag",
+        "redFlagLabel",
+        "urgencyLabel",
+        "conditionLabel",
+        "support",
+        "hedge",
+        "quote",
+        "note",
+    ]
     assert len(df) >= 10

@@ -4,7 +4,7 @@ Each fixture in ``tests/fixtures/shacl/`` is a tiny data graph whose header comm
 validating it must report, in the style of the DASH / pySHACL test suites::
 
     # expect: focus=skr:dehydration shape=spasmkg:CauseLinkShape
-    # expect: focus=ske:282-292 path=spasmkg:quote shape=spasmkg:EvidenceQuoteShape severity=Violation
+    # expect: focus=ske:282-292 path=oa:exact shape=spasmkg:EvidenceQuoteShape severity=Violation
     # expect: focus=skr:back-spasm-corpus value=ske:282-292 shape=spasmkg:EvidenceSpanShape
     # expect: conforms
 
@@ -37,7 +37,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "shacl"
 SPASMKG = "https://w3id.org/spasmkg/"
 
 #: Number of fixture files; a deleted or misplaced fixture makes test_fixture_count fail.
-EXPECTED_FIXTURE_COUNT = 38
+EXPECTED_FIXTURE_COUNT = 45
 FIXTURE_FILES = sorted(FIXTURES.glob("*.ttl"))
 
 EXPECT_LINE = re.compile(r"^#\s*expect:\s*(?P<body>.*?)\s*$", re.MULTILINE)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from spasmkg import catalog, engine
 from spasmkg.engine import Result
+from spasmkg.evidence import AXIOM_EVIDENCE, collect
 from spasmkg.namespaces import SPASMKG, curie
 from spasmkg.store import input_files, open_store
 
@@ -106,7 +107,7 @@ def bind_params(q: catalog.NamedQuery, values: dict[str, str], data: DataArg = (
 
 _EXACT = """
 SELECT DISTINCT ?s WHERE {
-  { ?s rdfs:label ?l } UNION { ?s skos:altLabel ?l }
+  { ?s rdfs:label ?l } UNION { ?s skos:altLabel ?l } UNION { ?s skos:hiddenLabel ?l }
   FILTER(isIRI(?s) && LCASE(STR(?l)) = ?key)
   OPTIONAL { ?s a owl:Class BIND(true AS ?cls) }
   FILTER(BOUND(?cls) = ?classes)
@@ -246,16 +247,13 @@ def search(text: str, *, limit: int = 10, data: DataArg = ()) -> list[Match]:
     return label_index(data).search(text, limit=limit, classes=False)
 
 
-_SHOW_EDGES = """
-SELECT ?dir ?p ?other ?quote ?start ?end WHERE {
-  { ?this ?p ?other . BIND("out" AS ?dir) BIND(?this AS ?src) BIND(?other AS ?tgt) }
-  UNION { ?other ?p ?this . BIND("in" AS ?dir) BIND(?other AS ?src) BIND(?this AS ?tgt) }
+_SHOW_EDGES = f"""
+SELECT ?dir ?p ?other ?ax ?quote ?start ?end ?prefix ?suffix ?eco ?note ?hedge WHERE {{
+  {{ ?this ?p ?other . BIND("out" AS ?dir) BIND(?this AS ?src) BIND(?other AS ?tgt) }}
+  UNION {{ ?other ?p ?this . BIND("in" AS ?dir) BIND(?other AS ?src) BIND(?this AS ?tgt) }}
   ?p a owl:ObjectProperty . FILTER(isIRI(?other))
-  OPTIONAL {
-    ?ax owl:annotatedSource ?src ; owl:annotatedProperty ?p ; owl:annotatedTarget ?tgt ; spasmkg:hasEvidence ?ev .
-    ?ev spasmkg:quote ?quote ; spasmkg:startOffset ?start ; spasmkg:endOffset ?end .
-  }
-} ORDER BY ?dir ?p ?other ?start
+  OPTIONAL {{ {AXIOM_EVIDENCE} }}
+}} ORDER BY ?dir ?p ?other ?start
 """
 
 _SHOW_FACTS = """
@@ -299,23 +297,18 @@ def show(term: str, *, data: DataArg = ()) -> dict[str, Any]:
             out["definition"] = value
         else:
             out["xrefs"].append({"relation": kind.split(":", 1)[1], "iri": value, "curie": curie(value)})
-    merged: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for row in edges.rows:
-        key = (row["dir"], row["p"], row["other"])
-        edge = merged.setdefault(
-            key,
-            {
-                "direction": row["dir"],
-                "predicate": curie(row["p"]),
-                "predicateLabel": idx.label(row["p"]),
-                "other": row["other"],
-                "otherLabel": idx.label(row["other"]),
-                "evidence": [],
-            },
-        )
-        if row["quote"] is not None:
-            edge["evidence"].append({"quote": row["quote"], "start": row["start"], "end": row["end"]})
-    out["edges"] = list(merged.values())
+    grouped = collect(edges.rows, key=("dir", "p", "other"))
+    out["edges"] = [
+        {
+            "direction": direction,
+            "predicate": curie(p),
+            "predicateLabel": idx.label(p),
+            "other": other,
+            "otherLabel": idx.label(other),
+            "evidence": [ev.as_dict() for ev in evs],
+        }
+        for (direction, p, other), evs in sorted(grouped.items(), key=lambda kv: (kv[0][0], curie(kv[0][1]), kv[0][2]))
+    ]
     return out
 
 
@@ -342,6 +335,45 @@ SELECT (COUNT(*) AS ?edges) (COUNT(?has) AS ?withEvidence) WHERE {
 """
 
 
+_STATS_SUPPORT = """
+SELECT ?p ?eco (COUNT(?ax) AS ?n) WHERE { ?ax spasmkg:hasEvidence ?ev ; owl:annotatedProperty ?p .
+  OPTIONAL { ?ax spasmkg:evidenceType ?eco } } GROUP BY ?p ?eco
+"""
+
+#: Claim category of each predicate, for the trust table of ``stats`` (README "How much to trust a claim").
+CLAIM_CATEGORIES: dict[str, str] = {
+    "rdf:type": "typing",
+    "spasmkg:causes": "causes",
+    "spasmkg:aggravates": "causes",
+    "spasmkg:hasSymptom": "symptoms",
+    "spasmkg:hasRiskFactor": "risk factors",
+    "spasmkg:treatedBy": "treatments",
+    "spasmkg:preventedBy": "treatments",
+    "spasmkg:recommends": "recommendations",
+    "spasmkg:discourages": "recommendations",
+    "spasmkg:conflictsWith": "conflicts",
+    "spasmkg:hasPrecaution": "precautions",
+    "spasmkg:contraindicatedDuring": "precautions",
+    "spasmkg:redFlagFor": "red flags",
+    "spasmkg:hasUrgency": "care levels",
+    "spasmkg:suggests": "red flags",
+    "spasmkg:hasGuidance": "quantities",
+    "spasmkg:memberOfDrugClass": "drug classes",
+}
+
+
+def _support_counts(data: DataArg) -> dict[str, dict[str, int]]:
+    from spasmkg.evidence import SUPPORT
+
+    out: dict[str, dict[str, int]] = {}
+    for r in engine.run(_STATS_SUPPORT, data=data, limit=None).rows:
+        p = r["p"].replace("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "rdf:type")
+        category = CLAIM_CATEGORIES.get(curie(p), "other (location, hierarchy, diagnosis)")
+        counts = out.setdefault(category, {"stated": 0, "inferred": 0, "ungraded": 0})
+        counts[SUPPORT.get(r["eco"] or "", "ungraded")] += int(r["n"])
+    return dict(sorted(out.items()))
+
+
 def stats(*, data: DataArg = ()) -> dict[str, Any]:
     """Counts per class and per property, and how many asserted edges and typings carry evidence."""
     idx = label_index(data)
@@ -364,4 +396,5 @@ def stats(*, data: DataArg = ()) -> dict[str, Any]:
             "with_evidence": with_ev,
             "coverage": round(with_ev / total, 4) if total else 1.0,
         },
+        "support": _support_counts(data),
     }

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spasmkg import resources
-from spasmkg.namespaces import SKE, SKR, SPASMKG, XREF_PREFIXES
+from spasmkg.namespaces import OA, OBO, SKE, SKR, SPASMKG, XREF_PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -31,7 +31,7 @@ GUIDANCE_KINDS = (
     "application-duration",
     "interval-between-applications",
     "start-after",
-    "daily-dose",
+    "daily-requirement",
     "session-duration",
     "sessions-per-week",
     "rest-duration",
@@ -39,6 +39,13 @@ GUIDANCE_KINDS = (
 UCUM_UNITS = ("s", "min", "h", "d", "wk", "mg/d", "/wk")
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "relatedMatch", "narrowMatch", "broadMatch")
 CORPUS_ID = "back-spasm-corpus"
+#: ``support`` column -> Evidence & Conclusion Ontology class (the axiom's ``spasmkg:evidenceType``).
+SUPPORT_ECO = {
+    "stated": OBO + "ECO_0000303",  # author statement without traceable support used in manual assertion
+    "inferred": OBO + "ECO_0000305",  # curator inference used in manual assertion
+}
+#: Characters of corpus context kept as ``oa:prefix`` / ``oa:suffix`` around each quote.
+CONTEXT_CHARS = 32
 
 
 class CurationError(ValueError):
@@ -100,6 +107,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
     from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
     sk = Namespace(SPASMKG)
+    oa = Namespace(OA)
     skr = Namespace(SKR)
     ske = Namespace(SKE)
     text = corpus if corpus is not None else resources.corpus_text()
@@ -113,6 +121,8 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
     g.bind("skos", SKOS)
     g.bind("owl", OWL)
     g.bind("dcterms", DCTERMS)
+    g.bind("oa", oa)
+    g.bind("eco", Namespace(OBO + "ECO_"))
     for prefix, ns in XREF_PREFIXES.items():
         g.bind(prefix.lower(), Namespace(ns))
 
@@ -133,26 +143,45 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             return None
         node = ske[f"{start}-{end}"]
         g.add((node, RDF.type, OWL.NamedIndividual))
-        g.add((node, RDF.type, sk.Evidence))
-        g.add((node, sk.quote, Literal(quote)))
-        g.add((node, sk.startOffset, Literal(start, datatype=XSD.nonNegativeInteger)))
-        g.add((node, sk.endOffset, Literal(end, datatype=XSD.nonNegativeInteger)))
+        for cls in (sk.Evidence, oa.TextQuoteSelector, oa.TextPositionSelector):
+            g.add((node, RDF.type, cls))
+        g.add((node, oa.exact, Literal(quote)))
+        g.add((node, oa.prefix, Literal(text[max(0, start - CONTEXT_CHARS) : start])))
+        g.add((node, oa.suffix, Literal(text[end : end + CONTEXT_CHARS])))
+        g.add((node, oa.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+        g.add((node, oa.end, Literal(end, datatype=XSD.nonNegativeInteger)))
         g.add((node, sk.source, doc))
         return node
 
-    axioms: dict[tuple[URIRef, URIRef, URIRef], BNode] = {}
+    seen_axioms: set[tuple[object, ...]] = set()
 
-    def annotate(s: URIRef, p: URIRef, o: URIRef, ev: URIRef | None) -> None:
-        key = (s, p, o)
-        if key not in axioms:
-            ax = BNode()
-            axioms[key] = ax
-            g.add((ax, RDF.type, OWL.Axiom))
-            g.add((ax, OWL.annotatedSource, s))
-            g.add((ax, OWL.annotatedProperty, p))
-            g.add((ax, OWL.annotatedTarget, o))
+    def grade(row: Row) -> Grade | None:
+        """The row's support, hedges and note, checked against its quote."""
+        try:
+            return Grade.of(row)
+        except CurationError as exc:
+            errors.append(str(exc))
+            return None
+
+    def annotate(s: URIRef, p: URIRef, o: URIRef, ev: URIRef | None, how: Grade | None) -> None:
+        """Reify one claim row as its own owl:Axiom: evidence, evidence type, hedges, note."""
+        key = (s, p, o, ev, how)
+        if key in seen_axioms:
+            return
+        seen_axioms.add(key)
+        ax = BNode()
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, p))
+        g.add((ax, OWL.annotatedTarget, o))
         if ev is not None:
-            g.add((axioms[key], sk.hasEvidence, ev))
+            g.add((ax, sk.hasEvidence, ev))
+        if how is not None:
+            g.add((ax, sk.evidenceType, URIRef(SUPPORT_ECO[how.support])))
+            for hedge in how.hedges:
+                g.add((ax, sk.hedge, Literal(hedge)))
+            if how.note:
+                g.add((ax, SKOS.editorialNote, Literal(how.note, lang="en")))
 
     def term(ref: str, where: str, *, tbox_only: bool = False) -> URIRef | None:
         if ref.startswith("spasmkg:"):
@@ -167,13 +196,14 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
                 errors.append(f"{where}: {ref} is not a class or property of spasmkg.ttl")
                 return None
             return URIRef(iri)
-        if ref not in entities:
+        if ref not in entities and ref not in guidance_ids:
             errors.append(f"{where}: unknown entity id {ref!r} (add it to a table under curation/entities)")
             return None
         return skr[ref]
 
     # ---- entities: typing, labels, synonyms, definitions
     entities: dict[str, Row] = {}
+    guidance_ids = {row.get("id") for row in tables("guidance", root)}
     for row in tables("entities", root):
         ident = row.get("id")
         if not ident:
@@ -187,8 +217,10 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         node = skr[ident]
         g.add((node, RDF.type, OWL.NamedIndividual))
         g.add((node, RDFS.label, Literal(row.get("label"), lang="en")))
-        for syn in filter(None, (s.strip() for s in row.get("synonyms").split("|"))):
+        for syn in _split(row.get("synonyms")):
             g.add((node, SKOS.altLabel, Literal(syn, lang="en")))
+        for lay in _split(row.get("lay_terms")):
+            g.add((node, SKOS.hiddenLabel, Literal(lay, lang="en")))
         definition = row.get("definition")
         if definition:
             if definition not in text:
@@ -198,29 +230,41 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         if not types:
             errors.append(f"{row.where()}: no type for {ident}")
         ev = evidence(row.get("quote"), row.where())
+        how = grade(row)
         for t in types:
             cls = term(t, row.where(), tbox_only=True)
             if cls is None:
                 continue
             g.add((node, RDF.type, cls))
-            annotate(node, RDF.type, cls, ev)
+            annotate(node, RDF.type, cls, ev, how)
 
     # ---- claims: object property edges between entities
     for row in tables("claims", root):
         s = term(row.get("subject"), row.where())
-        p = term(row.get("predicate"), row.where(), tbox_only=True)
-        o = term(row.get("object"), row.where())
+        if row.get("predicate") == "a":  # a typing with its own evidence
+            p: URIRef | None = RDF.type
+            o = term(row.get("object").removeprefix("spasmkg:"), row.where(), tbox_only=True)
+        else:
+            p = term(row.get("predicate"), row.where(), tbox_only=True)
+            o = term(row.get("object"), row.where())
         ev = evidence(row.get("quote"), row.where())
+        how = grade(row)
         if s is None or p is None or o is None:
             continue
         g.add((s, p, o))
-        annotate(s, p, o, ev)
+        annotate(s, p, o, ev, how)
 
     # ---- quantitative guidance: typed values with UCUM units
     for row in tables("guidance", root):
         ident = row.get("id")
         about = term(row.get("about"), row.where())
         ev = evidence(row.get("quote"), row.where())
+        how = grade(row)
+        stated = row.get("stated")
+        if not stated or stated not in row.get("quote"):
+            errors.append(f"{row.where()}: 'stated' must be the part of the quote that gives the quantity: {stated!r}")
+        else:
+            g.add((skr[ident], sk.statedAs, Literal(stated)))
         kind, unit = row.get("kind"), row.get("unit")
         if kind not in GUIDANCE_KINDS:
             errors.append(f"{row.where()}: kind {kind!r} not in {GUIDANCE_KINDS}")
@@ -232,7 +276,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         g.add((node, RDFS.label, Literal(row.get("label"), lang="en")))
         g.add((node, sk.guidanceKind, Literal(kind)))
         g.add((node, sk.unit, Literal(unit)))
-        for col, prop in (("min", sk.minValue), ("max", sk.maxValue)):
+        for col, prop in (("min", sk.minValue), ("max", sk.maxValue), ("typical", sk.typicalValue)):
             if row.get(col):
                 try:
                     g.add((node, prop, Literal(Decimal(row.get(col)), datatype=XSD.decimal)))
@@ -242,7 +286,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             g.add((node, sk.guidanceEvidence, ev))
         if about is not None:
             g.add((about, sk.hasGuidance, node))
-            annotate(about, sk.hasGuidance, node, ev)
+            annotate(about, sk.hasGuidance, node, ev, how)
 
     # ---- cross-references: only identifiers verified in a primary source
     for row in tables("mappings", root):
@@ -269,10 +313,51 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         g.add((ax, sk.verifiedIn, Literal(row.get("where_seen"))))
         if row.get("object_label"):
             g.add((ax, RDFS.label, Literal(row.get("object_label"))))
+        if row.get("note"):
+            g.add((ax, SKOS.editorialNote, Literal(row.get("note"), lang="en")))
 
     if errors:
         raise CurationError("\n".join(errors))
     return g
+
+
+def _split(cell: str) -> list[str]:
+    """``a|b`` -> ``["a", "b"]``, blanks dropped.
+
+    >>> _split(" may | usually |")
+    ['may', 'usually']
+    """
+    return [part.strip() for part in cell.split("|") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Grade:
+    """How a claim row is supported: ``stated`` or ``inferred``, its verbatim hedges, the curator's note."""
+
+    support: str
+    hedges: tuple[str, ...]
+    note: str
+
+    @classmethod
+    def of(cls, row: Row) -> Grade:
+        """Read and check the ``support``, ``hedge`` and ``note`` cells of ``row``.
+
+        >>> Grade.of(Row("t.tsv", 2, {"quote": "It may help.", "support": "stated", "hedge": "may"}))
+        Grade(support='stated', hedges=('may',), note='')
+        >>> Grade.of(Row("t.tsv", 3, {"quote": "It helps.", "support": "inferred"}))
+        Traceback (most recent call last):
+        spasmkg.build.CurationError: t.tsv:3: an inferred claim needs a note saying what the curator concluded
+        """
+        support, note, quote = row.get("support"), row.get("note"), row.get("quote")
+        if support not in SUPPORT_ECO:
+            raise CurationError(f"{row.where()}: support must be one of {sorted(SUPPORT_ECO)}, not {support!r}")
+        if support == "inferred" and not note:
+            raise CurationError(f"{row.where()}: an inferred claim needs a note saying what the curator concluded")
+        hedges = tuple(_split(row.get("hedge")))
+        for hedge in hedges:
+            if hedge not in quote:
+                raise CurationError(f"{row.where()}: hedge {hedge!r} is not verbatim in the quote")
+        return cls(support, hedges, note)
 
 
 def _sha(text: str) -> str:

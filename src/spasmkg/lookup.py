@@ -1,4 +1,10 @@
-"""Find concepts by CURIE, IRI, label or synonym (case-insensitive), and rank text matches."""
+"""Find concepts by CURIE, IRI, label, synonym or lay term (case-insensitive), and rank text matches.
+
+Ranking errs on the safe side: among the concepts a text matches by word or substring, red flags
+come first, most urgent first (so "numbness" lists *sudden one-sided numbness or weakness*, which
+needs immediate care, above a milder numbness node that matches the word exactly); fuzzy matches
+follow.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spasmkg.evidence import URGENCY_WORDS
 from spasmkg.namespaces import SPASMKG, curie, expand
 from spasmkg.safety import InputError
 
@@ -13,12 +20,18 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 _LABELS_QUERY = """
-SELECT ?s ?label ?pref ?cls WHERE {
-  { ?s rdfs:label ?label BIND(true AS ?pref) } UNION { ?s skos:altLabel ?label BIND(false AS ?pref) }
+SELECT ?s ?label ?pref ?cls ?urgency WHERE {
+  { ?s rdfs:label ?label BIND(true AS ?pref) }
+  UNION { ?s skos:altLabel ?label BIND(false AS ?pref) }
+  UNION { ?s skos:hiddenLabel ?label BIND(false AS ?pref) }
   OPTIONAL { ?s a owl:Class BIND(true AS ?cls) }
+  OPTIONAL { ?s spasmkg:hasUrgency ?urgency }
   FILTER(isIRI(?s))
 }
 """
+
+#: Urgency levels, most urgent first (the order search ranks red flags in).
+URGENCY_ORDER = tuple(URGENCY_WORDS)
 
 
 class UnknownTerm(InputError):
@@ -35,6 +48,7 @@ class Match:
     label: str
     matched: str
     score: float
+    urgency: str | None = None
 
 
 def normalise(text: str) -> str:
@@ -55,9 +69,12 @@ class LabelIndex:
         self.labels: dict[str, str] = {}
         self.entries: list[tuple[str, str, bool]] = []  # (normalised text, iri, is class)
         self.classes: set[str] = set()
+        self.urgency: dict[str, str] = {}
         for sol in store.query(_LABELS_QUERY, prefixes=ALL_PREFIXES):  # type: ignore[union-attr]
             iri = sol["s"].value
             text = sol["label"].value
+            if sol["urgency"] is not None:
+                self.urgency[iri] = sol["urgency"].value
             if sol["pref"].value == "true" and iri not in self.labels:
                 self.labels[iri] = text
             is_class = sol["cls"] is not None
@@ -117,5 +134,12 @@ class LabelIndex:
                 if score < 0.45:
                     continue
             if iri not in best or score > best[iri].score:
-                best[iri] = Match(iri, self.label(iri), t, round(score, 3))
-        return sorted(best.values(), key=lambda m: (-m.score, m.label))[:limit]
+                best[iri] = Match(iri, self.label(iri), t, round(score, 3), self.urgency.get(iri))
+        return sorted(best.values(), key=self._rank)[:limit]
+
+    @staticmethod
+    def _rank(m: Match) -> tuple[int, int, float, str]:
+        """Word and substring matches before fuzzy ones; among them, red flags by urgency first."""
+        fuzzy = int(m.score < 0.7)
+        urgency = URGENCY_ORDER.index(m.urgency) if m.urgency in URGENCY_ORDER else len(URGENCY_ORDER)
+        return (fuzzy, urgency if not fuzzy else len(URGENCY_ORDER), -m.score, m.label)

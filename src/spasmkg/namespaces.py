@@ -12,6 +12,8 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS = "http://purl.org/dc/terms/"
 SH = "http://www.w3.org/ns/shacl#"
+OA = "http://www.w3.org/ns/oa#"
+OBO = "http://purl.obolibrary.org/obo/"
 
 #: Prefixes of the project itself and of the W3C vocabularies it uses.
 PREFIXES: dict[str, str] = {
@@ -24,7 +26,11 @@ PREFIXES: dict[str, str] = {
     "xsd": XSD,
     "skos": SKOS,
     "dcterms": DCTERMS,
+    "oa": OA,
 }
+
+#: Evidence types (Evidence & Conclusion Ontology) used on claim axioms; not a cross-reference vocabulary.
+EVIDENCE_PREFIXES: dict[str, str] = {"ECO": OBO + "ECO_"}
 
 #: External vocabularies (bioregistry prefix spelling) and the IRI each CURIE expands to.
 XREF_PREFIXES: dict[str, str] = {
@@ -39,7 +45,11 @@ XREF_PREFIXES: dict[str, str] = {
     "RXNORM": "http://purl.bioontology.org/ontology/RXNORM/",
 }
 
-ALL_PREFIXES: dict[str, str] = {**PREFIXES, **{k.lower(): v for k, v in XREF_PREFIXES.items()}}
+ALL_PREFIXES: dict[str, str] = {
+    **PREFIXES,
+    **{k.lower(): v for k, v in XREF_PREFIXES.items()},
+    **{k.lower(): v for k, v in EVIDENCE_PREFIXES.items()},
+}
 
 
 def curie(iri: str) -> str:
@@ -49,13 +59,15 @@ def curie(iri: str) -> str:
     'skr:heavy_lifting'
     >>> curie("http://purl.obolibrary.org/obo/HP_0003394")
     'HP:0003394'
+    >>> curie("http://purl.obolibrary.org/obo/ECO_0000305")
+    'ECO:0000305'
     """
     best = ""
     best_prefix = ""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(ns) > len(best):
             best, best_prefix = ns, prefix
-    for prefix, ns in XREF_PREFIXES.items():
+    for prefix, ns in (*XREF_PREFIXES.items(), *EVIDENCE_PREFIXES.items()):
         if iri.startswith(ns) and len(ns) > len(best):
             best, best_prefix = ns, prefix
     if not best:
@@ -83,4 +95,6 @@ def expand(curie_or_iri: str) -> str | None:
         return PREFIXES[prefix] + local
     if prefix.upper() in XREF_PREFIXES:
         return XREF_PREFIXES[prefix.upper()] + local
+    if prefix.upper() in EVIDENCE_PREFIXES:
+        return EVIDENCE_PREFIXES[prefix.upper()] + local
     return None

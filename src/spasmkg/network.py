@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg import engine
+from spasmkg.evidence import AXIOM_EVIDENCE, collect
 from spasmkg.namespaces import SPASMKG, curie
 from spasmkg.safety import InputError
 
@@ -140,15 +141,13 @@ SELECT ?s ?kind ?value WHERE {
   FILTER(isIRI(?s))
 }
 """
-_EDGES = """
-SELECT ?s ?p ?o ?quote ?start ?end WHERE {
+_EDGES = f"""
+SELECT ?s ?p ?o ?ax ?quote ?start ?end ?prefix ?suffix ?eco ?note ?hedge WHERE {{
   ?p a owl:ObjectProperty . ?s ?p ?o .
   FILTER(isIRI(?s) && isIRI(?o))
-  OPTIONAL {
-    ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; spasmkg:hasEvidence ?ev .
-    ?ev spasmkg:quote ?quote ; spasmkg:startOffset ?start ; spasmkg:endOffset ?end .
-  }
-}
+  BIND(?s AS ?src) BIND(?o AS ?tgt)
+  OPTIONAL {{ {AXIOM_EVIDENCE} }}
+}}
 """
 
 
@@ -163,7 +162,8 @@ def to_networkx(data: DataArg = ()) -> nx.MultiDiGraph:
     specific display category), ``categories`` (all of them), ``types`` (labels of the asserted
     classes), ``synonyms``, ``definition``, ``xrefs`` and, for red flags, ``urgency``.
     Edge key: the predicate CURIE. Edge attributes: ``predicate``, ``predicate_label`` and
-    ``evidence``, a list of ``{"quote", "start", "end"}`` (offsets into the corpus).
+    ``evidence``, a list of ``{"quote", "start", "end", "support", "hedges", "note", "prefix", "suffix"}``
+    (offsets into the corpus; ``support`` is ``stated`` or ``inferred``).
 
     >>> g = to_networkx()
     >>> g.has_edge("https://w3id.org/spasmkg/resource/back_muscle_spasm",
@@ -207,14 +207,7 @@ def to_networkx(data: DataArg = ()) -> nx.MultiDiGraph:
             attrs["urgency"] = idx.label(min(f["urgency"]))
         g.add_node(iri, **attrs)
 
-    edges: dict[tuple[str, str, str], set[tuple[int, int, str]]] = {}
-    for row in _rows(_EDGES, data):
-        s, p, o = row["s"], row["p"], row["o"]
-        if s not in g or o not in g:
-            continue
-        ev = edges.setdefault((s, p, o), set())
-        if row["quote"] is not None:
-            ev.add((int(row["start"]), int(row["end"]), str(row["quote"])))
+    edges = collect((r for r in _rows(_EDGES, data) if r["s"] in g and r["o"] in g), key=("s", "p", "o"))
     for s, p, o in sorted(edges, key=lambda k: (curie(k[0]), curie(k[1]), curie(k[2]))):
         g.add_edge(
             s,
@@ -222,7 +215,7 @@ def to_networkx(data: DataArg = ()) -> nx.MultiDiGraph:
             key=curie(p),
             predicate=curie(p),
             predicate_label=idx.label(p),
-            evidence=[{"quote": q, "start": a, "end": b} for a, b, q in sorted(edges[(s, p, o)])],
+            evidence=[ev.as_dict() for ev in edges[(s, p, o)]],
         )
     return g
 
@@ -421,7 +414,7 @@ def paths_text(g: nx.MultiDiGraph, source: str, target: str, paths: list[list[di
         for hop in path:
             for e in hop["edges"]:
                 lines.append(f"  {arrow(e)}")
-                lines += [f'      "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' for ev in e["evidence"]]
+                lines += ["      " + _quote_line(ev) for ev in e["evidence"]]
                 if not e["evidence"]:
                     lines.append("      (no evidence)")
         lines.append("")
@@ -455,6 +448,13 @@ def neighbours(g: nx.MultiDiGraph, node: str, *, depth: int = 1) -> dict[str, An
     return {"concept": node_ref(g, node), "depth": depth, "levels": levels}
 
 
+def _quote_line(ev: dict[str, Any]) -> str:
+    """``"quote" [start:end]``, flagged when a curator inferred the claim or the quote hedges it."""
+    flags = [] if ev.get("support", "stated") == "stated" else ["curator inference"]
+    flags += [f"hedged: {h!r}" for h in ev.get("hedges", ())]
+    return f'"{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' + (f" ({'; '.join(flags)})" if flags else "")
+
+
 def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
     c = result["concept"]
     lines = [f"{c['label']} ({c['curie']}) [{c['category']}]"]
@@ -466,7 +466,7 @@ def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
             for e in item["via"]:
                 lines.append(f"      {arrow(e)}")
                 if evidence:
-                    lines += [f'          "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' for ev in e["evidence"]]
+                    lines += ["          " + _quote_line(ev) for ev in e["evidence"]]
     return "\n".join(lines) + "\n"
 
 

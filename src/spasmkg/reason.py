@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spasmkg.namespaces import OWL, RDF, RDFS, SKR, SPASMKG, curie
+from spasmkg.evidence import SUPPORT, Evidence, evidence_lines
+from spasmkg.namespaces import OA, OWL, RDF, RDFS, SKOS, SKR, SPASMKG, curie
 from spasmkg.safety import InputError, brief
 
 if TYPE_CHECKING:
@@ -419,14 +420,25 @@ def _evidence(g: rdflib.Graph, t: Triple) -> list[str]:
     o = rdflib.Namespace(OWL)
     sk = rdflib.Namespace(SPASMKG)
     s, p, obj = (rdflib.URIRef(x) for x in t)
-    quotes = []
+    oa = rdflib.Namespace(OA)
+    skos = rdflib.Namespace(SKOS)
+    found = []
     for ax in g.subjects(o.annotatedSource, s):
         if (ax, o.annotatedProperty, p) in g and (ax, o.annotatedTarget, obj) in g:
             for ev in g.objects(ax, sk.hasEvidence):
-                q = g.value(ev, sk.quote)
-                start, end = g.value(ev, sk.startOffset), g.value(ev, sk.endOffset)
-                quotes.append(f'"{q}" [{start}:{end}]')
-    return sorted(quotes)
+                found.append(
+                    Evidence(
+                        quote=str(g.value(ev, oa.exact)),
+                        start=int(g.value(ev, oa.start)),  # type: ignore[arg-type]
+                        end=int(g.value(ev, oa.end)),  # type: ignore[arg-type]
+                        support=SUPPORT.get(str(g.value(ax, sk.evidenceType)), "unknown"),
+                        hedges=tuple(sorted(str(h) for h in g.objects(ax, sk.hedge))),
+                        note=str(g.value(ax, skos.editorialNote) or ""),
+                        prefix=str(g.value(ev, oa.prefix) or ""),
+                        suffix=str(g.value(ev, oa.suffix) or ""),
+                    )
+                )
+    return [line for ev in sorted(found, key=lambda e: (e.start, e.end, e.support)) for line in evidence_lines(ev)]
 
 
 def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] = ()) -> str:
@@ -453,7 +465,7 @@ def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] 
         if kind == "asserted":
             lines.append(f"{pad}asserted: {fmt(tr)}")
             for q in _evidence(g, tr):
-                lines.append(f"{pad}  evidence: {q}")
+                lines.append(f"{pad}    {q}" if q.startswith(" ") else f"{pad}  evidence: {q}")
         else:
             lines.append(f"{pad}by {kind}")
             if depth:

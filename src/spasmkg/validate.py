@@ -220,18 +220,19 @@ def check_evidence(abox: rdflib.Graph) -> Check:
     """Every evidence quote equals corpus[start:end]; the source document's SHA-256 matches."""
     import rdflib
 
-    from spasmkg.namespaces import SPASMKG
+    from spasmkg.namespaces import OA, SPASMKG
 
     started = time.perf_counter()
     sk = rdflib.Namespace(SPASMKG)
+    oa = rdflib.Namespace(OA)
     corpus = resources.corpus_text()
     sha = resources.sha256_file(resources.corpus_path())
     violations = []
     n = 0
     for ev in sorted(abox.subjects(rdflib.RDF.type, sk.Evidence), key=str):
         n += 1
-        quote = abox.value(ev, sk.quote)
-        start, end = abox.value(ev, sk.startOffset), abox.value(ev, sk.endOffset)
+        quote = abox.value(ev, oa.exact)
+        start, end = abox.value(ev, oa.start), abox.value(ev, oa.end)
         try:
             s, e = int(str(start)), int(str(end))
         except (TypeError, ValueError):
@@ -241,6 +242,12 @@ def check_evidence(abox: rdflib.Graph) -> Check:
             violations.append(
                 {"focus": curie(str(ev)), "message": f"quote does not match corpus[{s}:{e}] = {corpus[s:e][:60]!r}"}
             )
+            continue
+        prefix, suffix = abox.value(ev, oa.prefix), abox.value(ev, oa.suffix)
+        if prefix is not None and not corpus[:s].endswith(str(prefix)):
+            violations.append({"focus": curie(str(ev)), "message": "oa:prefix is not the corpus text before the quote"})
+        if suffix is not None and not corpus[e:].startswith(str(suffix)):
+            violations.append({"focus": curie(str(ev)), "message": "oa:suffix is not the corpus text after the quote"})
     for doc in abox.subjects(sk.sha256, None):
         if str(abox.value(doc, sk.sha256)) != sha:
             violations.append({"focus": curie(str(doc)), "message": "source SHA-256 differs from the shipped corpus"})

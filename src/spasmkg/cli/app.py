@@ -26,6 +26,7 @@ _COMMAND_MODULES = {
     "reason": "graph_cmds",
     "explain": "graph_cmds",
     "validate": "validate_cmds",
+    "coverage": "validate_cmds",
     "network": "network_cmds",
     "draw": "network_cmds",
 }

@@ -7,6 +7,7 @@ import json
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, format_option
+from spasmkg.evidence import Evidence, evidence_lines
 
 
 @click.command("show")
@@ -47,7 +48,7 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
             )
             lines.append(f"    {arrow}")
             for ev in e["evidence"]:
-                lines.append(f'        "{ev["quote"]}" [{ev["start"]}:{ev["end"]}]')
+                lines.extend(evidence_lines(Evidence(**ev), indent=8))
             if not e["evidence"]:
                 lines.append("        (no evidence)")
     emit("\n".join(lines) + "\n", medical=True)
@@ -62,6 +63,7 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
 def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[str, ...]) -> None:
     """Concepts whose label or synonym matches TEXT, best first."""
     from spasmkg import api
+    from spasmkg.evidence import URGENCY_WORDS
     from spasmkg.namespaces import curie
 
     matches = api.search(text, limit=limit, data=data_of(ctx, data))
@@ -69,7 +71,14 @@ def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[
         emit(
             json.dumps(
                 [
-                    {"iri": m.iri, "curie": curie(m.iri), "label": m.label, "matched": m.matched, "score": m.score}
+                    {
+                        "iri": m.iri,
+                        "curie": curie(m.iri),
+                        "label": m.label,
+                        "matched": m.matched,
+                        "score": m.score,
+                        "urgency": curie(m.urgency) if m.urgency else None,
+                    }
                     for m in matches
                 ],
                 indent=2,
@@ -81,11 +90,13 @@ def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[
     if not matches:
         click.echo(f"no concept matches {text!r}")
         return
-    for m in matches:
-        click.echo(
-            f"{m.score:5.3f}  {curie(m.iri):45}  {m.label}"
-            + (f"  (matched {m.matched!r})" if m.matched != m.label.lower() else "")
-        )
+    lines = [
+        f"{m.score:5.3f}  {curie(m.iri):45}  {m.label}"
+        + (f"  (matched {m.matched!r})" if m.matched != m.label.lower() else "")
+        + (f"  [red flag: {URGENCY_WORDS.get(m.urgency, curie(m.urgency))}]" if m.urgency else "")
+        for m in matches
+    ]
+    emit("\n".join(lines) + "\n", medical=any(m.urgency for m in matches))
 
 
 @click.command("stats")
@@ -109,6 +120,12 @@ def stats_cmd(ctx: click.Context, fmt: str, data: tuple[str, ...]) -> None:
     lines += [
         "",
         f"evidence: {ev['with_evidence']} of {ev['assertions']} asserted edges and typings ({ev['coverage']:.1%})",
+        "",
+        "claims by support (stated in the source = ECO:0000303, curator inference = ECO:0000305):",
+    ]
+    lines += [
+        f"  {c:40} stated {v['stated']:4d}   inferred {v['inferred']:4d}" + (f"   ungraded {v['ungraded']}" if v["ungraded"] else "")
+        for c, v in s["support"].items()
     ]
     emit("\n".join(lines) + "\n")
 

@@ -46,4 +46,30 @@ def validate_cmd(
         raise click.exceptions.Exit(1)
 
 
-COMMANDS = [validate_cmd]
+@click.command("coverage")
+@format_option(("text", "json"), "text")
+def coverage_cmd(fmt: str) -> None:
+    """Account for every corpus sentence: cited by a claim or triaged with a reason. Exit 1 if any is not.
+
+    JSON keys: sentences, cited, triaged, untriaged (a count), untriaged_sentences (with offsets),
+    stale_triage_rows, invalid_triage_rows.
+    """
+    from spasmkg.coverage import coverage
+
+    result = coverage()
+    if fmt == "json":
+        emit(json.dumps(result.as_dict(), indent=2, ensure_ascii=False) + "\n", machine=True)
+    else:
+        lines = [
+            f"{result.sentences} sentences: {result.cited} cited by a claim, {result.triaged} triaged, "
+            f"{len(result.untriaged)} not accounted for"
+        ]
+        lines += [f"  untriaged [{s.start}:{s.end}] {s.text}" for s in result.untriaged]
+        lines += [f"  stale triage row (the sentence is cited or not in the corpus): {s}" for s in result.stale]
+        lines += [f"  invalid triage row: {s}" for s in result.invalid]
+        emit("\n".join(lines) + "\n")
+    if not result.ok:
+        raise click.exceptions.Exit(1)
+
+
+COMMANDS = [validate_cmd, coverage_cmd]
