@@ -37,7 +37,7 @@ FIXTURES = REPO / "tests" / "fixtures" / "shacl"
 SPASMKG = "https://w3id.org/spasmkg/"
 
 #: Number of fixture files; a deleted or misplaced fixture makes test_fixture_count fail.
-EXPECTED_FIXTURE_COUNT = 45
+EXPECTED_FIXTURE_COUNT = 46
 FIXTURE_FILES = sorted(FIXTURES.glob("*.ttl"))
 
 EXPECT_LINE = re.compile(r"^#\s*expect:\s*(?P<body>.*?)\s*$", re.MULTILINE)

@@ -268,14 +268,16 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         kind, unit = row.get("kind"), row.get("unit")
         if kind not in GUIDANCE_KINDS:
             errors.append(f"{row.where()}: kind {kind!r} not in {GUIDANCE_KINDS}")
-        if unit not in UCUM_UNITS:
-            errors.append(f"{row.where()}: unit {unit!r} not in {UCUM_UNITS}")
+        numbers = [row.get(c) for c in ("min", "max", "typical") if row.get(c)]
+        if unit not in UCUM_UNITS and (numbers or unit):
+            errors.append(f"{row.where()}: unit {unit!r} not in {UCUM_UNITS} (a unit is needed with a number)")
         node = skr[ident]
         g.add((node, RDF.type, OWL.NamedIndividual))
         g.add((node, RDF.type, sk.QuantitativeGuidance))
         g.add((node, RDFS.label, Literal(row.get("label"), lang="en")))
         g.add((node, sk.guidanceKind, Literal(kind)))
-        g.add((node, sk.unit, Literal(unit)))
+        if unit:
+            g.add((node, sk.unit, Literal(unit)))
         for col, prop in (("min", sk.minValue), ("max", sk.maxValue), ("typical", sk.typicalValue)):
             if row.get(col):
                 try:

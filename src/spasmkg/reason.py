@@ -93,10 +93,13 @@ def read_axioms(g: rdflib.Graph) -> Axioms:
     for a, b in g.subject_objects(r.subClassOf):
         if isinstance(b, rdflib.URIRef):
             ax.subclass[str(a)].add(str(b))
+    # named classes only: a class expression (conflictsWith's unionOf) entails no single type
     for p, c in g.subject_objects(r.domain):
-        ax.domain[str(p)].add(str(c))
+        if isinstance(c, rdflib.URIRef):
+            ax.domain[str(p)].add(str(c))
     for p, c in g.subject_objects(r.range):
-        ax.range[str(p)].add(str(c))
+        if isinstance(c, rdflib.URIRef):
+            ax.range[str(p)].add(str(c))
     for a, b in g.subject_objects(o.disjointWith):
         ax.disjoint.append((str(a), str(b)))
     for node in g.subjects(rdflib.RDF.type, o.AllDisjointClasses):
@@ -429,8 +432,8 @@ def _evidence(g: rdflib.Graph, t: Triple) -> list[str]:
                 found.append(
                     Evidence(
                         quote=str(g.value(ev, oa.exact)),
-                        start=int(g.value(ev, oa.start)),  # type: ignore[arg-type]
-                        end=int(g.value(ev, oa.end)),  # type: ignore[arg-type]
+                        start=int(str(g.value(ev, oa.start))),
+                        end=int(str(g.value(ev, oa.end))),
                         support=SUPPORT.get(str(g.value(ax, sk.evidenceType)), "unknown"),
                         hedges=tuple(sorted(str(h) for h in g.objects(ax, sk.hedge))),
                         note=str(g.value(ax, skos.editorialNote) or ""),

@@ -124,7 +124,8 @@ def stats_cmd(ctx: click.Context, fmt: str, data: tuple[str, ...]) -> None:
         "claims by support (stated in the source = ECO:0000303, curator inference = ECO:0000305):",
     ]
     lines += [
-        f"  {c:40} stated {v['stated']:4d}   inferred {v['inferred']:4d}" + (f"   ungraded {v['ungraded']}" if v["ungraded"] else "")
+        f"  {c:40} stated {v['stated']:4d}   inferred {v['inferred']:4d}"
+        + (f"   ungraded {v['ungraded']}" if v["ungraded"] else "")
         for c, v in s["support"].items()
     ]
     emit("\n".join(lines) + "\n")
