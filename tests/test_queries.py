@@ -104,6 +104,16 @@ def test_treatment_kind_filter() -> None:
     assert rows and {r["kindLabel"] for r in rows} == {"self-care measure"}
 
 
+def test_treatment_kind_filter_includes_narrower_kinds() -> None:
+    """new-user review §6.7: kind=medication returned only the generic concept, not drugs and drug classes."""
+    rows = api.query("treatments", {"kind": "medication"}).rows
+    kinds = {r["kindLabel"] for r in rows}
+    assert {"drug", "drug class"} <= kinds
+    assert {"ibuprofen", "muscle relaxants"} <= {r["treatmentLabel"] for r in rows}
+    rl = api.query("treatments", {"kind": "medication"}, engine_name="rdflib")
+    assert _canonical(rows) == _canonical(rl.rows)
+
+
 def test_self_care_timing_has_ice_then_heat_after_72_hours() -> None:
     rows = api.query("self-care-timing").rows
     assert any(r["kind"] == "start-after" and r["min"] == 72 and r["unit"] == "h" for r in rows)
