@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+#: Tests that run HermiT need Java; without it they skip (the CLI then exits 2 with a hint at --no-owl).
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None and not os.environ.get("JAVA_HOME"), reason="HermiT needs Java (.ci/run installs it)"
+)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_one_line_error, run_cli
+from conftest import ROOT, assert_one_line_error, needs_java, run_cli
 
 NOTICE = "Not medical advice"
 
@@ -161,6 +161,7 @@ def test_query_path_does_not_import_rdflib() -> None:
         assert f"| {heavy}" not in proc.stderr, heavy
 
 
+@needs_java
 def test_validate_passes_on_shipped_graph() -> None:
     proc = run_cli("validate", "--no-cache")
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -27,6 +27,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import needs_java
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -403,6 +404,7 @@ def test_owl_imports_not_followed_by_query(quiet: Server, tmp_path: Path) -> Non
 
 
 @pytest.mark.slow
+@needs_java
 def test_owl_imports_not_followed_by_validate_cli(quiet: Server, tmp_path: Path) -> None:
     f = _imports_ttl(tmp_path, quiet)
     proc = run("validate", "--no-cache", "--data", str(f), timeout=300)

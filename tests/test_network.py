@@ -297,3 +297,11 @@ def test_cli_import_stays_light() -> None:
     code = "import sys, spasmkg.cli; bad = [m for m in ('networkx', 'matplotlib') if m in sys.modules]; print(bad)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+def test_network_doctests_run() -> None:
+    """network.py's doctests (to_networkx, undirected, edge_id, ...) run here; test_api lists others."""
+    import doctest
+
+    result = doctest.testmod(network, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 5 and result.failed == 0

@@ -63,6 +63,9 @@ def query(
 ) -> Result:
     """Run a named query. Parameters are bound as RDF terms (labels resolved to IRIs)."""
     q = catalog.get(name)
+    twice = sorted(set(params or {}) & set(kwparams))
+    if twice:
+        raise engine.QueryError(f"parameter {twice[0]!r} is given more than once; give each parameter once")
     values = {**(params or {}), **kwparams}
     catalog.parse_params(q, [f"{k}={v}" for k, v in values.items()])
     bindings = bind_params(q, values, data)
@@ -175,9 +178,11 @@ def load(inferred: bool = False, data: DataArg = ()) -> rdflib.Graph:
 
 @cache
 def _load(inferred: bool, data: tuple[str, ...]) -> rdflib.Graph:
+    from spasmkg.inputs import merge_named_graphs
     from spasmkg.rdfio import parse_files
 
     g = parse_files(input_files(data))
+    merge_named_graphs(g)  # TriG/N-Quads: named graphs merged, as on the query path
     if inferred:
         add_inferred(g, data)
     return g
@@ -205,7 +210,15 @@ def add_inferred(g: rdflib.Graph, data: tuple[str, ...] = ()) -> None:
 
 
 def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = None, data: DataArg = ()) -> Result:
-    """Evaluate with rdflib instead of pyoxigraph (used to check both engines agree)."""
+    """Evaluate with rdflib instead of pyoxigraph (used to check both engines agree).
+
+    No network on this path either: the text check (:func:`spasmkg.sparqlcheck.check_query`, which
+    also reads the query with its ``\\u`` escapes expanded, as rdflib does) runs first, then the
+    query is parsed once and its algebra, the very object rdflib evaluates, is searched for
+    ``SERVICE`` before evaluation. rdflib has no switch to turn ``SERVICE`` off (only the
+    process-wide ``CUSTOM_EVALS`` hook), so the refusal is made on what it would evaluate.
+    ``FROM`` graphs are never fetched (``SPARQL_LOAD_GRAPHS = False``).
+    """
     import rdflib
     import rdflib.plugins.sparql as rsparql
 
@@ -213,10 +226,16 @@ def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = No
     from spasmkg.sparqlcheck import check_query
 
     check_query(text)
+    try:
+        prepared = rsparql.prepareQuery(text, initNs=ALL_PREFIXES)
+    except Exception as exc:  # pyparsing and rdflib raise many types
+        raise engine.QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())[:300]}") from None
+    if algebra_has(prepared.algebra, "ServiceGraphPattern"):
+        raise engine.QueryError("SERVICE clauses are refused: spasmkg never opens network connections")
     rsparql.SPARQL_LOAD_GRAPHS = False
     g = load(data=data)
     init = {k: rdflib.URIRef(v) if kind == "iri" else rdflib.Literal(v) for k, (kind, v) in (bindings or {}).items()}
-    res = g.query(text, initNs=ALL_PREFIXES, initBindings=init)
+    res = g.query(prepared, initBindings=init)
     if res.type == "ASK":
         return Result("ask", boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -224,6 +243,27 @@ def sparql_rdflib(text: str, *, bindings: dict[str, tuple[str, str]] | None = No
     cols = [str(v) for v in res.vars or []]
     rows = [{c: _rdflib_value(r[c]) for c in cols} for r in res]  # type: ignore[call-overload,index]
     return Result("select", columns=cols, rows=rows)
+
+
+def algebra_has(node: Any, name: str) -> bool:
+    """True if an rdflib SPARQL algebra tree contains a part called ``name`` (e.g. ``ServiceGraphPattern``)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    todo, seen = [node], set()
+    while todo:
+        n = todo.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, CompValue):
+            if n.name == name:
+                return True
+            todo.extend(n.values())
+        elif isinstance(n, dict):
+            todo.extend(n.values())
+        elif isinstance(n, list | tuple | set | frozenset):
+            todo.extend(n)
+    return False
 
 
 def _rdflib_value(term: Any) -> Any:

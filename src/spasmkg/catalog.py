@@ -24,6 +24,17 @@ from pathlib import Path
 from spasmkg import resources
 from spasmkg.safety import InputError
 
+#: Longest parameter value or search term accepted (characters). The longest label or synonym in
+#: the graph has under 100; a 123 KB value used to cost 50 s of fuzzy matching (security review M2).
+MAX_TERM_CHARS = 500
+
+
+def check_term_length(value: str, what: str) -> None:
+    """Refuse a value longer than :data:`MAX_TERM_CHARS` (one line, the value is not echoed)."""
+    if len(value) > MAX_TERM_CHARS:
+        raise InputError(f"{what} is {len(value)} characters long; the limit is {MAX_TERM_CHARS}")
+
+
 _PARAM = re.compile(
     r"^(?P<name>[a-z][a-z0-9_]*)\s*\((?P<type>concept|class|string)\s*,\s*(?P<req>required|optional)\)"
     r"(?:\s*example:\s*(?P<example>.*?))?(?:\s*--\s*(?P<doc>.*))?$"
@@ -154,9 +165,12 @@ def parse_params(query: NamedQuery, pairs: list[str] | tuple[str, ...]) -> dict[
         key, sep, value = pair.partition("=")
         key = key.strip()
         if not sep:
-            raise InputError(f"parameter {pair!r} is not KEY=VALUE; {query.name} takes: {valid}")
+            raise InputError(f"parameter {pair[:80]!r} is not KEY=VALUE; {query.name} takes: {valid}")
         if query.param(key) is None:
-            raise InputError(f"unknown parameter {key!r} for {query.name}; valid parameters: {valid}")
+            raise InputError(f"unknown parameter {key[:80]!r} for {query.name}; valid parameters: {valid}")
+        if key in values:
+            raise InputError(f"parameter {key!r} is given more than once; give each parameter once")
+        check_term_length(value, f"parameter {key!r}")
         values[key] = value
     for p in query.params:
         if p.required and p.name not in values:

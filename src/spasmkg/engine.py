@@ -1,4 +1,4 @@
-"""The query engine: pyoxigraph over the shipped graph (plus ``--data`` files), cached on disk.
+"""The query engine: pyoxigraph over the shipped graph (plus ``--data`` files).
 
 Design (see README, "Architecture"):
 
@@ -6,21 +6,25 @@ Design (see README, "Architecture"):
 * The store comes from :mod:`spasmkg.store`: in memory for the shipped graph, an on-disk cache
   keyed by content hash for big ``--data`` inputs.
 * Queries run in a worker thread (pyoxigraph releases the GIL), so a timeout can stop waiting;
-  the CLI then exits. Results are bounded by a row limit.
+  the CLI then exits. Results are bounded by a row limit. :func:`bounded` runs any other work
+  (resolving terms, rendering the output) under the same time and memory bounds, so the CLI
+  counts everything after loading the graph against ``--timeout`` and ``SPASMKG_MAX_QUERY_MB``.
 * The store is read-only by construction: only SPARQL queries (never updates) are evaluated, and
   ``SERVICE`` is refused before evaluation (see :mod:`spasmkg.sparqlcheck`).
 """
 
 from __future__ import annotations
 
+import math
+import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from spasmkg.safety import InputError, SpasmkgError, brief, query_memory_limit, wait_bounded
+from spasmkg.safety import MAX_QUERY_MEMORY_GROWTH, InputError, SpasmkgError, brief, wait_bounded
 from spasmkg.store import open_store
 
 if TYPE_CHECKING:
@@ -29,13 +33,77 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 
+T = TypeVar("T")
+
 
 class QueryTimeout(SpasmkgError):
     """The query did not finish within its time limit (exit 2)."""
 
 
+class QueryMemoryExceeded(QueryTimeout):
+    """The query (or rendering its result) grew memory past ``SPASMKG_MAX_QUERY_MB`` (exit 2)."""
+
+
 class QueryError(InputError):
     """The query text is not valid SPARQL or is refused (exit 2)."""
+
+
+def check_timeout(timeout: float | None) -> float | None:
+    """Refuse a timeout that would switch the bound off (``nan``, ``inf``, ``1e400``) or is not positive."""
+    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+        raise InputError(f"--timeout must be a finite number of seconds above 0, not {timeout!r}")
+    return timeout
+
+
+def memory_limit() -> int:
+    """Bytes a query may add to the resident memory: ``SPASMKG_MAX_QUERY_MB`` (MiB) or 2 GiB.
+
+    A value that is not a finite positive number is an error (``inf`` would switch the bound off).
+    """
+    raw = os.environ.get("SPASMKG_MAX_QUERY_MB", "").strip()
+    if not raw:
+        return MAX_QUERY_MEMORY_GROWTH
+    try:
+        mb = float(raw)
+    except ValueError:
+        mb = math.nan
+    if not (math.isfinite(mb) and 0 < mb <= 2**40):
+        raise InputError(f"SPASMKG_MAX_QUERY_MB must be a number of MiB above 0, not {raw[:40]!r}")
+    return int(mb * 2**20)
+
+
+def bounded(work: Callable[[], T], *, timeout: float | None, what: str = "query") -> T:
+    """Run ``work()`` in a worker thread under the time and memory bounds of a query.
+
+    Returns its value or re-raises its exception; raises :class:`QueryTimeout` after ``timeout``
+    seconds and :class:`QueryMemoryExceeded` when resident memory grew by more than
+    :func:`memory_limit`. A stopped worker is not killed (native code cannot be interrupted):
+    the CLI exits at once; in the API it runs on in the background until it ends.
+    """
+    check_timeout(timeout)
+    limit = memory_limit()
+    box: dict[str, Any] = {}
+
+    def run_work() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=run_work, name=f"spasmkg-{what}", daemon=True)
+    worker.start()
+    stop = wait_bounded(worker, timeout, max_growth=limit)
+    if stop == "memory":
+        raise QueryMemoryExceeded(
+            f"{what} stopped: it needed over {limit // 2**20} MiB of memory "
+            "(narrow it, add LIMIT, or raise SPASMKG_MAX_QUERY_MB)"
+        )
+    if stop == "timeout":
+        raise QueryTimeout(f"{what} stopped after {timeout:g} s (raise the limit with --timeout)")
+    if "error" in box:
+        raise box["error"]
+    value: T = box["value"]
+    return value
 
 
 @dataclass
@@ -114,21 +182,21 @@ def run(
     from spasmkg.namespaces import ALL_PREFIXES
     from spasmkg.sparqlcheck import check_query
 
+    check_timeout(timeout)
     check_query(query_text)
     if bindings:
         from spasmkg.catalog import inject_values
 
         query_text = inject_values(query_text, {k: str(v) for k, v in bindings.items()})
     st = store if store is not None else open_store(data)
-    box: dict[str, Any] = {}
     started = time.perf_counter()
 
-    def work() -> None:
+    def work() -> Result:
         try:
             res = st.query(query_text, prefixes=ALL_PREFIXES)
             if isinstance(res, pyoxigraph.QueryBoolean):
-                box["result"] = Result("ask", boolean=bool(res))
-            elif isinstance(res, pyoxigraph.QuerySolutions):
+                return Result("ask", boolean=bool(res))
+            if isinstance(res, pyoxigraph.QuerySolutions):
                 cols = [v.value for v in res.variables]
                 rows: list[dict[str, Any]] = []
                 truncated = False
@@ -137,32 +205,20 @@ def run(
                         truncated = True
                         break
                     rows.append({c: py_value(sol[c]) for c in cols})
-                box["result"] = Result("select", columns=cols, rows=rows, truncated=truncated)
-            else:
-                triples: list[tuple[Any, Any, Any]] = []
-                truncated = False
-                for t in res:
-                    if limit is not None and len(triples) >= limit:
-                        truncated = True
-                        break
-                    triples.append((t.subject, t.predicate, t.object))
-                box["result"] = Result("graph", triples=triples, truncated=truncated)
+                return Result("select", columns=cols, rows=rows, truncated=truncated)
+            triples: list[tuple[Any, Any, Any]] = []
+            truncated = False
+            for t in res:
+                if limit is not None and len(triples) >= limit:
+                    truncated = True
+                    break
+                triples.append((t.subject, t.predicate, t.object))
+            return Result("graph", triples=triples, truncated=truncated)
         except SyntaxError as exc:
-            box["error"] = QueryError(f"SPARQL syntax error: {brief(str(exc))}")
+            raise QueryError(f"SPARQL syntax error: {brief(str(exc))}") from None
         except Exception as exc:
-            box["error"] = QueryError(f"query failed: {brief(str(exc))}")
+            raise QueryError(f"query failed: {brief(str(exc))}") from None
 
-    worker = threading.Thread(target=work, name="spasmkg-query", daemon=True)
-    worker.start()
-    stop = wait_bounded(worker, timeout)
-    if stop == "memory":
-        raise QueryTimeout(
-            f"query stopped: it needed over {query_memory_limit() // 2**20} MiB of memory (narrow it or add LIMIT)"
-        )
-    if stop == "timeout":
-        raise QueryTimeout(f"query stopped after {timeout:g} s (raise the limit with --timeout)")
-    if "error" in box:
-        raise box["error"]
-    result: Result = box["result"]
+    result = bounded(work, timeout=timeout)
     result.elapsed = time.perf_counter() - started
     return result

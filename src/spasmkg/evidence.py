@@ -134,9 +134,11 @@ def evidence_lines(ev: Evidence, *, indent: int = 0) -> list[str]:
       curator inference; hedged: "may"; [5:17]
       note: read with care
     """
+    from spasmkg.safety import terminal_safe
+
     pad = " " * indent
     support = "stated in the source" if ev.support == "stated" else "curator inference"
     lines = [pad + ev.in_context(), pad + "  " + ev.describe().replace(ev.support, support, 1)]
     if ev.note:
         lines.append(pad + "  note: " + ev.note)
-    return lines
+    return [terminal_safe(line, multiline=False) for line in lines]

@@ -1,16 +1,25 @@
-"""Render query results as table, csv, tsv, json or markdown (strings; nothing printed here)."""
+"""Render query results as table, csv, tsv, json or markdown (strings; nothing printed here).
+
+Human formats (table, markdown) show every value through :func:`terminal_safe`, so a label from a
+``--data`` file cannot move the cursor, retitle the window or reorder the rows a reader sees;
+machine formats (csv, tsv, json) keep values exact.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from spasmkg.engine import Result
 from spasmkg.namespaces import curie
+from spasmkg.safety import terminal_safe
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
+if TYPE_CHECKING:
+    from spasmkg.engine import Result
+
+__all__ = ["MACHINE_FORMATS", "cell", "render", "terminal_safe"]
+
 MACHINE_FORMATS = ("csv", "tsv", "json")
 
 
@@ -36,7 +45,7 @@ def render(result: Result, fmt: str) -> str:
             return json.dumps({"boolean": result.boolean}) + "\n"
         return ("yes" if result.boolean else "no") + "\n"
     if result.kind == "graph":
-        from spasmkg.engine import py_value
+        from spasmkg.engine import Result, py_value
 
         rows = [{"subject": py_value(s), "predicate": py_value(p), "object": py_value(o)} for s, p, o in result.triples]
         result = Result("select", columns=["subject", "predicate", "object"], rows=rows, truncated=result.truncated)
@@ -58,12 +67,16 @@ def render(result: Result, fmt: str) -> str:
         for row in result.rows:
             w.writerow(["" if row.get(c) is None else row.get(c) for c in cols])
         return buf.getvalue()
-    table = [[cell(row.get(c)) for c in cols] for row in result.rows]
+    cols = [terminal_safe(c, multiline=False) for c in cols]
     if fmt == "markdown":
-        esc = [[v.replace("|", "\\|").replace("\n", " ") for v in r] for r in table]
+        esc = [
+            [terminal_safe(cell(row.get(c)).replace("|", "\\|").replace("\n", " ")) for c in result.columns]
+            for row in result.rows
+        ]
         lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
         lines += ["| " + " | ".join(r) + " |" for r in esc]
         return "\n".join(lines) + "\n"
+    table = [[terminal_safe(cell(row.get(c)), multiline=False) for c in result.columns] for row in result.rows]
     widths = [max([len(c)] + [len(r[i]) for r in table]) for i, c in enumerate(cols)]
     sep = "  "
     lines = [sep.join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()]

@@ -4,6 +4,11 @@ Ranking errs on the safe side: among the concepts a text matches by word or subs
 come first, most urgent first (so "numbness" lists *sudden one-sided numbness or weakness*, which
 needs immediate care, above a milder numbness node that matches the word exactly); fuzzy matches
 follow.
+
+Terms are at most :data:`spasmkg.catalog.MAX_TERM_CHARS` characters (longer ones are refused
+before any matching), and the fuzzy score is only computed for labels whose cheap upper bounds
+(``real_quick_ratio``, ``quick_ratio``: linear in the lengths) can still reach the cut-off, so a
+hostile ``--data`` label of any length costs linear time.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spasmkg.catalog import check_term_length
 from spasmkg.evidence import URGENCY_WORDS
 from spasmkg.namespaces import SPASMKG, curie, expand
 from spasmkg.safety import InputError
@@ -29,6 +35,8 @@ SELECT ?s ?label ?pref ?cls ?urgency WHERE {
   FILTER(isIRI(?s))
 }
 """
+
+_FUZZY_CUTOFF = 0.45
 
 #: Urgency levels, most urgent first (the order search ranks red flags in).
 URGENCY_ORDER = tuple(URGENCY_WORDS)
@@ -91,6 +99,7 @@ class LabelIndex:
         raw = text.strip()
         if not raw:
             raise UnknownTerm(f"empty {what}", [])
+        check_term_length(raw, what)
         iri = expand(raw)
         if iri is not None and iri in self.labels and (classes is None or (iri in self.classes) == classes):
             return iri
@@ -114,6 +123,7 @@ class LabelIndex:
 
     def search(self, text: str, *, limit: int = 10, classes: bool | None = None) -> list[Match]:
         """Rank concepts whose label or synonym matches ``text`` (exact > prefix > substring > fuzzy)."""
+        check_term_length(text.strip(), "search text")
         key = normalise(text)
         if not key:
             return []
@@ -130,8 +140,13 @@ class LabelIndex:
             elif all(w in t for w in key.split()):
                 score = 0.7
             else:
-                score = difflib.SequenceMatcher(None, key, t).ratio() * 0.65
-                if score < 0.45:
+                # the quick ratios are upper bounds of ratio(): skip the quadratic part when they
+                # already rule the label out (same results, linear time for far-off labels)
+                sm = difflib.SequenceMatcher(None, key, t)
+                if sm.real_quick_ratio() * 0.65 < _FUZZY_CUTOFF or sm.quick_ratio() * 0.65 < _FUZZY_CUTOFF:
+                    continue
+                score = sm.ratio() * 0.65
+                if score < _FUZZY_CUTOFF:
                     continue
             if iri not in best or score > best[iri].score:
                 best[iri] = Match(iri, self.label(iri), t, round(score, 3), self.urgency.get(iri))

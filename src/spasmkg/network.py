@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from spasmkg import engine
 from spasmkg.evidence import AXIOM_EVIDENCE, collect
 from spasmkg.namespaces import SPASMKG, curie
-from spasmkg.safety import InputError
+from spasmkg.safety import InputError, terminal_safe
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -288,8 +288,36 @@ def edges_between(g: nx.MultiDiGraph, a: str, b: str) -> list[dict[str, Any]]:
 
 
 def arrow(edge: dict[str, Any]) -> str:
-    """``back muscle spasm --treated by--> rest``."""
-    return f"{edge['subjectLabel']} --{edge['predicateLabel']}--> {edge['objectLabel']}"
+    """``back muscle spasm --treated by--> rest`` (labels made safe to print, see :func:`_text`)."""
+    return f"{_text(edge['subjectLabel'])} --{_text(edge['predicateLabel'])}--> {_text(edge['objectLabel'])}"
+
+
+def _text(value: Any) -> str:
+    """A label or quote for the text views: on one line, control and bidi characters shown escaped
+    (a label from ``--data`` must not move the cursor or fake a line)."""
+    return terminal_safe(str(value), multiline=False)
+
+
+def undirected(g: nx.MultiDiGraph, nodes: Iterable[str] | None = None) -> nx.Graph:
+    """The simple undirected view of ``g`` (or of its subgraph on ``nodes``, in that order): one edge per
+    pair of distinct concepts linked in either direction by any predicate; self-loops dropped.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph([("a", "b", "p"), ("b", "a", "q"), ("b", "b", "r"), ("c", "b", "p")])
+    >>> sorted(undirected(g).edges()), sorted(undirected(g, ["a", "b"]).nodes())
+    ([('a', 'b'), ('b', 'c')], ['a', 'b'])
+    """
+    import networkx as nx
+
+    simple = nx.Graph()
+    if nodes is None:
+        simple.add_nodes_from(g.nodes)
+        simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
+        return simple
+    keep = list(nodes)
+    simple.add_nodes_from(keep)
+    simple.add_edges_from((u, v) for u, v in g.subgraph(keep).edges() if u != v)
+    return simple
 
 
 # ---------------------------------------------------------------- summary
@@ -299,10 +327,7 @@ def summary(g: nx.MultiDiGraph, *, top: int = 10) -> dict[str, Any]:
     """Counts per category and predicate, the most connected causes and treatments, components, isolates."""
     import networkx as nx
 
-    simple = nx.Graph()
-    simple.add_nodes_from(g.nodes)
-    simple.add_edges_from((u, v) for u, v in g.edges() if u != v)
-    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    betweenness = nx.betweenness_centrality(undirected(g), normalized=True)
 
     cats = sorted({c for _, c in g.nodes(data="category")}, key=lambda c: (category_rank(c), c))
     per_category: dict[str, dict[str, int]] = {}
@@ -343,23 +368,23 @@ def summary(g: nx.MultiDiGraph, *, top: int = 10) -> dict[str, Any]:
 def summary_text(s: dict[str, Any]) -> str:
     lines = [f"concepts: {s['nodes']}   edges: {s['edges']}", "", "per category:        nodes  edges"]
     for c, v in s["categories"].items():
-        lines.append(f"  {c:20} {v['nodes']:5d}  {v['edges']:5d}")
+        lines.append(f"  {_text(c):20} {v['nodes']:5d}  {v['edges']:5d}")
     lines += ["", "edges per predicate:"]
-    lines += [f"  {n:5d}  {p}" for p, n in s["predicates"].items()]
+    lines += [f"  {n:5d}  {_text(p)}" for p, n in s["predicates"].items()]
     for cat, title in (("cause", "causes"), ("treatment", "treatments")):
         ranked = s["most_connected"][cat]
-        w = max([len(r["label"]) for r in ranked] + [len(title) + 15])
+        w = max([len(_text(r["label"])) for r in ranked] + [len(title) + 15])
         lines += ["", f"  {'most connected ' + title + ':':{w}}  degree  betweenness"]
         for r in ranked:
-            lines.append(f"  {r['label']:{w}}  {r['degree']:6d}  {r['betweenness']:11.4f}  {r['curie']}")
+            lines.append(f"  {_text(r['label']):{w}}  {r['degree']:6d}  {r['betweenness']:11.4f}  {_text(r['curie'])}")
     comp = s["components"]
     sizes = ", ".join(str(n) for n in comp["sizes"][:12]) + (", ..." if len(comp["sizes"]) > 12 else "")
     lines += ["", f"connected components (weak): {comp['count']}  (sizes: {sizes})"]
     for members in comp["minor"]:
-        lines.append("  apart from the main component: " + ", ".join(m["label"] for m in members))
+        lines.append("  apart from the main component: " + ", ".join(_text(m["label"]) for m in members))
     if s["isolated"]:
         lines += ["", f"warning: {len(s['isolated'])} isolated concept(s) with no edge (curation gap):"]
-        lines += [f"  {m['curie']}  {m['label']}  [{m['category']}]" for m in s["isolated"]]
+        lines += [f"  {_text(m['curie'])}  {_text(m['label'])}  [{_text(m['category'])}]" for m in s["isolated"]]
     else:
         lines += ["", "isolated concepts: none"]
     return "\n".join(lines) + "\n"
@@ -380,12 +405,9 @@ def find_paths(
 
     if source == target:
         raise InputError("FROM and TO are the same concept")
-    undirected = nx.Graph()
-    undirected.add_nodes_from(g.nodes)
-    undirected.add_edges_from((u, v) for u, v in g.edges() if u != v)
     found: list[list[str]] = []
     try:
-        for path in nx.shortest_simple_paths(undirected, source, target):
+        for path in nx.shortest_simple_paths(undirected(g), source, target):
             hops = len(path) - 1
             if hops > max_length or (len(found) >= limit and hops > len(found[-1]) - 1) or len(found) >= 1000:
                 break
@@ -403,13 +425,13 @@ def find_paths(
 
 
 def paths_text(g: nx.MultiDiGraph, source: str, target: str, paths: list[list[dict[str, Any]]], max_length: int) -> str:
-    head = f"{g.nodes[source]['label']} ({g.nodes[source]['curie']}) to {g.nodes[target]['label']} "
-    head += f"({g.nodes[target]['curie']})"
+    a, b = g.nodes[source], g.nodes[target]
+    head = f"{_text(a['label'])} ({_text(a['curie'])}) to {_text(b['label'])} ({_text(b['curie'])})"
     if not paths:
         return f"{head}: no path within {max_length} hop{'s' if max_length != 1 else ''}\n"
     lines = [f"{head}: {len(paths)} path(s), shortest first", ""]
     for i, path in enumerate(paths, 1):
-        chain = " — ".join([path[0]["from"]["label"], *(hop["to"]["label"] for hop in path)])
+        chain = " — ".join(_text(x) for x in [path[0]["from"]["label"], *(hop["to"]["label"] for hop in path)])
         lines.append(f"path {i} ({len(path)} hop{'s' if len(path) > 1 else ''}): {chain}")
         for hop in path:
             for e in hop["edges"]:
@@ -430,10 +452,8 @@ def neighbours(g: nx.MultiDiGraph, node: str, *, depth: int = 1) -> dict[str, An
 
     if depth < 1:
         raise InputError("depth must be at least 1")
-    undirected = nx.Graph()
-    undirected.add_nodes_from(g.nodes)
-    undirected.add_edges_from((u, v) for u, v in g.edges() if u != v)
-    dist = nx.single_source_shortest_path_length(undirected, node, cutoff=depth)
+    simple = undirected(g)
+    dist = nx.single_source_shortest_path_length(simple, node, cutoff=depth)
     levels: list[dict[str, Any]] = []
     for d in range(1, depth + 1):
         ring = sorted(
@@ -442,7 +462,7 @@ def neighbours(g: nx.MultiDiGraph, node: str, *, depth: int = 1) -> dict[str, An
         )
         items = []
         for n in ring:
-            nearer = sorted((m for m in undirected[n] if dist.get(m) == d - 1), key=lambda m: g.nodes[m]["label"])
+            nearer = sorted((m for m in simple[n] if dist.get(m) == d - 1), key=lambda m: g.nodes[m]["label"])
             items.append({**node_ref(g, n), "via": [e for m in nearer for e in edges_between(g, m, n)]})
         levels.append({"distance": d, "concepts": items})
     return {"concept": node_ref(g, node), "depth": depth, "levels": levels}
@@ -451,18 +471,18 @@ def neighbours(g: nx.MultiDiGraph, node: str, *, depth: int = 1) -> dict[str, An
 def _quote_line(ev: dict[str, Any]) -> str:
     """``"quote" [start:end]``, flagged when a curator inferred the claim or the quote hedges it."""
     flags = [] if ev.get("support", "stated") == "stated" else ["curator inference"]
-    flags += [f"hedged: {h!r}" for h in ev.get("hedges", ())]
-    return f'"{ev["quote"]}" [{ev["start"]}:{ev["end"]}]' + (f" ({'; '.join(flags)})" if flags else "")
+    flags += [f"hedged: {_text(repr(h))}" for h in ev.get("hedges", ())]
+    return f'"{_text(ev["quote"])}" [{ev["start"]}:{ev["end"]}]' + (f" ({'; '.join(flags)})" if flags else "")
 
 
 def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
     c = result["concept"]
-    lines = [f"{c['label']} ({c['curie']}) [{c['category']}]"]
+    lines = [f"{_text(c['label'])} ({_text(c['curie'])}) [{_text(c['category'])}]"]
     for level in result["levels"]:
         items = level["concepts"]
         lines += ["", f"distance {level['distance']}: {len(items)} concept(s)"]
         for item in items:
-            lines.append(f"  [{item['category']}] {item['label']}  ({item['curie']})")
+            lines.append(f"  [{_text(item['category'])}] {_text(item['label'])}  ({_text(item['curie'])})")
             for e in item["via"]:
                 lines.append(f"      {arrow(e)}")
                 if evidence:
@@ -594,27 +614,38 @@ def kgx_paths(prefix: Path) -> tuple[Path, Path]:
     return prefix.with_name(prefix.name + "_nodes.tsv"), prefix.with_name(prefix.name + "_edges.tsv")
 
 
-def export(g: nx.MultiDiGraph, fmt: str, output: Path) -> list[Path]:
-    """Write ``graphml`` (one file) or ``kgx`` (two TSV files) atomically; return the paths written.
+def export(g: nx.MultiDiGraph, fmt: str, output: Path | str) -> list[Path]:
+    """Write ``graphml`` (one file) or ``kgx`` (two TSV files); return the paths written.
 
-    Every file is produced in memory first, so a failure leaves existing files untouched.
+    Files are produced in memory first and written with :func:`spasmkg.safety.atomic_write_many`:
+    the KGX nodes and edges files are replaced together or not at all, and a failure leaves the
+    existing files untouched. For kgx, ``output`` is a path prefix or an existing folder (``DIR/``).
     """
-    from spasmkg.safety import atomic_write_text
+    from spasmkg.safety import atomic_write_many
 
+    paths = export_paths(fmt, output)
     if fmt == "graphml":
-        files = {Path(output): graphml_text(g)}
-    elif fmt == "kgx":
-        nodes, edges = kgx_rows(g)
-        node_path, edge_path = kgx_paths(output)
-        files = {node_path: _tsv(KGX_NODE_COLUMNS, nodes), edge_path: _tsv(KGX_EDGE_COLUMNS, edges)}
+        texts = [graphml_text(g)]
     else:
+        nodes, edges = kgx_rows(g)
+        texts = [_tsv(KGX_NODE_COLUMNS, nodes), _tsv(KGX_EDGE_COLUMNS, edges)]
+    atomic_write_many({path: text.encode("utf-8") for path, text in zip(paths, texts, strict=True)})
+    return paths
+
+
+def export_paths(fmt: str, output: Path | str) -> list[Path]:
+    """The files :func:`export` writes for ``output``, checked (InputError before any work is done)."""
+    from spasmkg.safety import output_target
+
+    raw = str(output)
+    if fmt == "graphml":
+        output_target(raw)  # refuses 'DIR/', a folder, a missing folder, a symlink loop
+        return [Path(raw)]
+    if fmt != "kgx":
         raise InputError(f"unknown network export format {fmt!r}; choose graphml or kgx")
-    for path in files:  # check every target before writing any
-        folder = path.parent if str(path.parent) else Path(".")
-        if not folder.is_dir():
-            raise InputError(f"cannot write {path}: folder {folder} does not exist")
-        if path.is_dir():
-            raise InputError(f"cannot write {path}: it is a folder")
-    for path, text in files.items():
-        atomic_write_text(path, text)
-    return list(files)
+    if raw.endswith("/") and not Path(raw).is_dir():
+        raise InputError(f"cannot write {raw!r}: folder {raw!r} does not exist")
+    paths = list(kgx_paths(Path(raw)))
+    for path in paths:
+        output_target(path)
+    return paths

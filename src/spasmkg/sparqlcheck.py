@@ -12,7 +12,11 @@ written to be conservative against the real parser (spargebra, a PEG parser):
   word, prefix name and language tag, not only as a whole word;
 * ``<`` is either an IRI or the less-than operator depending on where it stands; when an
   IRI-looking span such as ``<'>`` or ``<1#>`` could be an operator followed by a string or a
-  comment, both readings are tokenized and a keyword seen in either one counts.
+  comment, both readings are tokenized and a keyword seen in either one counts;
+* SPARQL 1.1 §19.2 lets ``\\uXXXX`` / ``\\UXXXXXXXX`` stand for any code point *anywhere* in a
+  query, and rdflib expands them before parsing (``\\u0053ERVICE`` is ``SERVICE`` to it) while
+  spargebra does not: the checks run on the text as written and on every expansion of its
+  escapes (the spec's and rdflib's), and a keyword found in any of them counts.
 
 >>> query_form("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p 'INSERT DATA' }")
 'SELECT'
@@ -24,6 +28,10 @@ written to be conservative against the real parser (spargebra, a PEG parser):
 Traceback (most recent call last):
 ...
 spasmkg.safety.InputError: SERVICE clauses are refused: spasmkg never opens network connections
+>>> check_query("SELECT * WHERE { \\\\u0053ERVICE <http://example.org/sparql> {} }")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+spasmkg.safety.InputError: SERVICE clauses are refused: ... (written with \\u escapes)
 """
 
 from __future__ import annotations
@@ -216,31 +224,69 @@ def _where(text: str, tok: Token) -> str:
     return f"line {line}, column {col}"
 
 
+# A code point escape as SPARQL 1.1 §19.2 defines it, and as rdflib's parser expands it (``\\u`` or
+# ``\\U`` followed by 4 or 8 hex digits, greedily: rdflib reads ``\\u00530000`` as one 8-digit escape).
+_ESCAPES_SPEC = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ESCAPES_RDFLIB = re.compile(r"\\[uU]([0-9A-Fa-f]{4}(?:[0-9A-Fa-f]{4})?)")
+
+
+def _expand(rx: re.Pattern[str], text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = int(next(g for g in m.groups() if g is not None), 16)
+        return chr(code) if code <= 0x10FFFF else m.group()  # an invalid escape stays as written
+
+    return rx.sub(one, text)
+
+
+def readings(text: str) -> list[str]:
+    """The query as each parser may read it: as written, and with its code point escapes expanded.
+
+    >>> readings("SELECT * { \\\\u0053ERVICE <x> {} }")[1]
+    'SELECT * { SERVICE <x> {} }'
+    """
+    out = [text]
+    if "\\" in text:
+        for rx in (_ESCAPES_SPEC, _ESCAPES_RDFLIB):
+            expanded = _expand(rx, text)
+            if expanded not in out:
+                out.append(expanded)
+    return out
+
+
 def check_query(text: str, *, allow_update: bool = False) -> str:
     """Refuse what must never run: SERVICE and LOAD (network), updates unless allowed. Return the form.
 
-    ``allow_update=True`` (a private writable copy) still refuses ``LOAD`` and ``SERVICE``.
+    ``allow_update=True`` (a private writable copy) still refuses ``LOAD`` and ``SERVICE``. Every
+    check also runs on the query with its ``\\u``/``\\U`` escapes expanded (see :func:`readings`).
     """
     if not text or not text.strip():
         raise InputError("empty SPARQL query")
-    toks = all_readings(text)
-    tok = _find_service(text, toks)
-    if tok is not None:
-        hint = "" if _words(tok) == "SERVICE" else f" ('SERVICE' found in {tok.text[:40]!r} at {_where(text, tok)})"
-        raise InputError(f"SERVICE clauses are refused: spasmkg never opens network connections{hint}")
-    tok = _find(toks, "LOAD", inside=True) if allow_update else None
-    if tok is not None:
-        raise InputError(f"LOAD is refused: spasmkg never fetches data from the network ({_where(text, tok)})")
+    versions = readings(text)
+    for n, version in enumerate(versions):
+        _refuse_network(version, allow_update=allow_update, escaped=n > 0)
     form = query_form(text)
-    if form == "UPDATE":
+    expanded_forms = {query_form(v) for v in versions[1:]}
+    if form == "UPDATE" or "UPDATE" in expanded_forms:
         if not allow_update:
-            bad = _update_word(text)
-            what = f" (found {bad.text[:20]!r} at {_where(text, bad)})" if bad else ""
+            bad = next((b for b in (_update_word(v) for v in versions) if b is not None), None)
+            what = f" (found {bad.text[:20]!r})" if bad else ""
             raise InputError(
                 "SPARQL UPDATE is refused: the graph is read-only "
                 f"(INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, WITH){what}"
             )
-        return form
+        return "UPDATE"
     if not form:
         raise InputError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return form
+
+
+def _refuse_network(text: str, *, allow_update: bool, escaped: bool) -> None:
+    toks = all_readings(text)
+    tok = _find_service(text, toks)
+    how = " (written with \\u escapes)" if escaped else ""
+    if tok is not None:
+        hint = "" if _words(tok) == "SERVICE" else f" ('SERVICE' found in {tok.text[:40]!r} at {_where(text, tok)})"
+        raise InputError(f"SERVICE clauses are refused: spasmkg never opens network connections{hint}{how}")
+    tok = _find(toks, "LOAD", inside=True) if allow_update else None
+    if tok is not None:
+        raise InputError(f"LOAD is refused: spasmkg never fetches data from the network ({_where(text, tok)}){how}")

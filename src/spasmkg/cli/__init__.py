@@ -1,6 +1,8 @@
 """The ``spasmkg`` command line: a thin click layer over :mod:`spasmkg.api`.
 
-Exit codes: 0 ok, 1 violations found (validate, qc), 2 usage or input error.
+Exit codes: 0 ok, 1 violations found (validate, qc), 2 usage or input error (also when
+stopped by SIGTERM, SIGHUP or SIGINT). A reader that closes the pipe early (``| head -1``)
+ends the command quietly with exit 0, like other Unix tools that are told "enough".
 Heavy libraries are imported inside commands, never at import time of this package; this
 module itself imports nothing but the standard library, so :func:`main` can start reading the
 graph (:func:`spasmkg.store.prefetch`) before click is even imported.
@@ -33,11 +35,39 @@ def wants_graph(argv: list[str]) -> bool:
     return command in _GRAPH_COMMANDS
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived: raised in the main thread so that every ``finally`` and
+    ``except BaseException`` clean-up runs (temporary files, cache folders, child processes),
+    exactly as for Ctrl-C. A subclass of KeyboardInterrupt so code that handles one handles both."""
+
+
+_SIGNAL_NAMES: dict[int, str] = {}
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(_SIGNAL_NAMES.get(signum, f"signal {signum}"))
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM and SIGHUP into :class:`Terminated` (SIGINT is already KeyboardInterrupt).
+
+    Uses ``_signal``, the C module under ``signal``: the wrapper's enums cost ~1 ms to import.
+    """
+    import _signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(_signal, name, None)
+        if sig is not None:
+            _SIGNAL_NAMES[sig] = name
+            _signal.signal(sig, _terminate)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the CLI and exits with its code (0 ok, 1 violations, 2 errors)."""
     from spasmkg.safety import install_network_guard
 
     install_network_guard()
+    install_signal_handlers()
     args = sys.argv[1:] if argv is None else argv
     if wants_graph(args) and not os.environ.get("SPASMKG_NO_PREFETCH"):
         from spasmkg.store import prefetch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -66,13 +67,54 @@ def limits_option(f: F) -> F:
     return f
 
 
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number above zero (``nan``/``inf`` would switch the limit off)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0.01 or seconds > 86_400:
+            self.fail(f"{value!r} is not a time limit between 0.01 and 86400 seconds", param, ctx)
+        return seconds
+
+
+def timeout_option(default: float, what: str) -> Callable[[F], F]:
+    """``--timeout SECONDS``: stop the command after this long (exit 2)."""
+
+    def deco(f: F) -> F:
+        return click.option(
+            "--timeout",
+            type=Seconds(),
+            default=default,
+            show_default=True,
+            help=f"Stop {what} after this many seconds (exit 2).",
+        )(f)
+
+    return deco
+
+
+def output_path(ctx: click.Context | None, param: click.Parameter | None, value: str | None) -> Path | None:
+    """Callback for ``-o``: a name ending in '/' names a folder (click's Path type would drop the '/')."""
+    if value is None:
+        return None
+    if value.endswith("/"):
+        raise click.BadParameter(f"{value!r} ends with '/': give a file name, not a folder", ctx, param)
+    return Path(value)
+
+
 def output_option(f: F) -> F:
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=False, readable=False),
+        callback=output_path,
         default=None,
-        help="Write to FILE (atomically) instead of standard output.",
+        help="Write to FILE instead of standard output (a file is replaced atomically; a device, FIFO or "
+        "/dev/stdout is written through).",
     )(f)
 
 
@@ -82,13 +124,24 @@ def data_of(ctx: click.Context, local: tuple[str, ...] = ()) -> tuple[str, ...]:
 
 
 def emit(text: str, *, medical: bool = False, machine: bool = False, output: Path | None = None) -> None:
-    """Print or atomically write ``text``; medical content for people ends with the notice."""
+    """Print ``text`` (or write it to ``output``, exactly); medical content for people ends with the notice.
+
+    Text for people (``machine`` false) goes through :func:`spasmkg.formatting.terminal_safe`: control,
+    escape and bidi characters from the data are shown escaped, never obeyed by the terminal. Machine
+    formats (JSON, CSV, TSV, RDF: pass ``machine=True``) are printed exactly.
+    """
+    from spasmkg.safety import one_line
+
     if output is not None:
         from spasmkg.safety import atomic_write_text
 
         atomic_write_text(output, text)
-        click.echo(f"wrote {output}", err=True)
+        click.echo(f"wrote {one_line(str(output))}", err=True)
         return
+    if not machine:
+        from spasmkg.formatting import terminal_safe
+
+        text = terminal_safe(text)
     sys.stdout.write(text)
     if medical and not machine:
         sys.stdout.write(NOTICE + "\n")

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from spasmkg.cli.common import data_of, data_option, emit, output_option
+from spasmkg.cli.common import data_of, data_option, emit, output_option, timeout_option
+from spasmkg.reason import DEFAULT_TIMEOUT
+
+
+def _warn(lines: list[str]) -> None:
+    """Warnings on stderr, one line each, control characters escaped."""
+    from spasmkg.safety import one_line
+
+    for line in lines:
+        click.echo(f"warning: {one_line(line)}", err=True)
 
 
 @click.command("export")
@@ -20,10 +29,17 @@ from spasmkg.cli.common import data_of, data_option, emit, output_option
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None, data: tuple[str, ...]) -> None:
     """Export the graph deterministically (same graph -> byte-identical file)."""
-    from spasmkg import api, resources
+    from spasmkg import api, reason, resources
     from spasmkg.rdfio import export
 
-    g = api.load(inferred=inferred, data=data_of(ctx, data))
+    files = data_of(ctx, data)
+    with reason.quiet_literal_log():
+        g = api.load(inferred=inferred, data=files)
+    warnings = reason.ill_typed_literals(g)
+    if inferred:
+        unsupported = reason.unsupported_warning(reason.cached_materialise(g, files))  # memoised: no recomputation
+        warnings += [unsupported] if unsupported else []
+    _warn(warnings)
     payload = export(g, fmt, resources.context_path())
     if output is None:
         sys.stdout.buffer.write(payload)
@@ -31,7 +47,9 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
     from spasmkg.safety import atomic_write_bytes
 
     atomic_write_bytes(output, payload)
-    click.echo(f"wrote {output}", err=True)
+    from spasmkg.safety import one_line
+
+    click.echo(f"wrote {one_line(str(output))}", err=True)
 
 
 @click.command("reason")
@@ -42,16 +60,22 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
     default=False,
     help="Also run HermiT (Java) and compare its inferred property values.",
 )
+@timeout_option(DEFAULT_TIMEOUT, "reasoning (HermiT included)")
 @data_option
 @click.pass_context
-def reason_cmd(ctx: click.Context, output: Path | None, fmt: str, check_hermit: bool, data: tuple[str, ...]) -> None:
-    """Materialise what the ontology entails (inverses, property chains, types); write the inferred triples."""
+def reason_cmd(
+    ctx: click.Context, output: Path | None, fmt: str, check_hermit: bool, timeout: float, data: tuple[str, ...]
+) -> None:
+    """Materialise what the ontology entails (inverses, property chains, types); write the inferred triples.
+
+    Axioms the materialiser does not apply are listed in a warning (HermiT, in validate, covers them).
+    """
     from spasmkg import reason
 
-    report = reason.reason(data=data_of(ctx, data), check_hermit=check_hermit)
-    text = report.serialise(fmt)
+    report = reason.reason(data=data_of(ctx, data), check_hermit=check_hermit, timeout=timeout)
+    _warn(report.warnings)
+    emit(report.serialise(fmt), output=output, machine=True)
     click.echo(report.summary(), err=True)
-    emit(text, output=output)
 
 
 @click.command("explain")

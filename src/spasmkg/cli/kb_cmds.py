@@ -21,11 +21,29 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
     TERM may be a CURIE (skr:heavy_lifting), an IRI, a label or a synonym (case-insensitive).
     """
     from spasmkg import api
+    from spasmkg.engine import DEFAULT_TIMEOUT, bounded
 
-    page = api.show(term, data=data_of(ctx, data))
+    all_data = data_of(ctx, data)
+    api.store(all_data)  # load first; resolving the term and the queries are bounded (terms: 500 chars)
+    page = bounded(lambda: api.show(term, data=all_data), timeout=DEFAULT_TIMEOUT, what="show")
     if fmt == "json":
         emit(json.dumps(page, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
+    from spasmkg.safety import terminal_safe
+
+    def t(value: object) -> str:  # one field of the data, never a control sequence or a fake line
+        return terminal_safe(str(value), multiline=False)
+
+    page = {
+        **page,
+        **{k: t(page[k]) for k in ("label", "curie", "iri")},
+        "types": [t(x) for x in page["types"]],
+        "synonyms": [t(x) for x in page["synonyms"]],
+        "definition": t(page["definition"]) if page["definition"] else None,
+        "edges": [
+            {**e, "predicateLabel": t(e["predicateLabel"]), "otherLabel": t(e["otherLabel"])} for e in page["edges"]
+        ],
+    }
     lines = [f"{page['label']}  ({page['curie']})", f"  IRI: {page['iri']}"]
     if page["types"]:
         lines.append(f"  types: {', '.join(sorted(page['types']))}")
@@ -63,10 +81,13 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
 def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[str, ...]) -> None:
     """Concepts whose label or synonym matches TEXT, best first."""
     from spasmkg import api
+    from spasmkg.engine import DEFAULT_TIMEOUT, bounded
     from spasmkg.evidence import URGENCY_WORDS
     from spasmkg.namespaces import curie
 
-    matches = api.search(text, limit=limit, data=data_of(ctx, data))
+    all_data = data_of(ctx, data)
+    api.store(all_data)  # load first; matching is bounded (terms: 500 chars, linear fuzzy matching)
+    matches = bounded(lambda: api.search(text, limit=limit, data=all_data), timeout=DEFAULT_TIMEOUT, what="search")
     if fmt == "json":
         emit(
             json.dumps(

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, format_option, limits_option
 
+if TYPE_CHECKING:
+    from spasmkg.engine import Result
+
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+#: Largest query file ``sparql -f`` reads (bytes); the SERVICE/update check reads ~0.5 MiB/s.
+MAX_QUERY_FILE_BYTES = 4 * 1024 * 1024
 
 
 @click.command("queries")
@@ -45,11 +53,71 @@ def queries_cmd(show_all: bool, fmt: str) -> None:
             click.echo(f"{'':{width}}    --param {p.name}=...  {p.describe()}{' -- ' + p.doc if p.doc else ''}")
 
 
-def _run_and_print(ctx: click.Context, run, fmt: str, medical: bool, output: Path | None = None) -> None:  # type: ignore[no-untyped-def]
+def _run_and_print(
+    run: Callable[[], Result], fmt: str, medical: bool, *, timeout: float, data: tuple[str, ...]
+) -> None:
+    """Load the graph, then resolve, query and render under one time and memory bound; print.
+
+    ``--timeout`` and ``SPASMKG_MAX_QUERY_MB`` cover everything after the graph is loaded (loading
+    is bounded by the input size limits): resolving labels, the query, and rendering the output,
+    which for wide rows can need several times the memory of the rows themselves.
+    """
+    from spasmkg import api
+    from spasmkg.engine import bounded, check_timeout
     from spasmkg.formatting import MACHINE_FORMATS, render
 
-    result = run()
-    emit(render(result, fmt), medical=medical or result.medical, machine=fmt in MACHINE_FORMATS, output=output)
+    check_timeout(timeout)
+    api.store(data)
+
+    def work() -> tuple[bool, str]:
+        result = run()
+        return result.medical, render(result, fmt)
+
+    result_medical, text = bounded(work, timeout=timeout, what="query")
+    emit(text, medical=medical or result_medical, machine=fmt in MACHINE_FORMATS)
+
+
+def _read_query_file(file: Path, timeout: float) -> str:
+    """The text of ``sparql -f FILE``: size-capped; a FIFO or device is read under ``--timeout``."""
+    import os
+    import stat
+
+    from spasmkg.engine import QueryTimeout, bounded
+    from spasmkg.safety import InputError
+
+    cap = MAX_QUERY_FILE_BYTES
+    try:
+        if str(file) == "-":
+            text = sys.stdin.read(cap + 1)
+            if len(text) > cap:
+                raise InputError(f"the query on standard input is over the {cap // 2**20} MiB limit")
+            return text
+        st = os.stat(file)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"{file}: is a folder, not a query file")
+        if stat.S_ISREG(st.st_mode) and st.st_size > cap:
+            raise InputError(f"{file}: query file is {st.st_size / 2**20:.1f} MiB, over the {cap // 2**20} MiB limit")
+
+        def read() -> bytes:
+            with open(file, "rb") as fh:
+                return fh.read(cap + 1)
+
+        if stat.S_ISREG(st.st_mode):
+            raw = read()
+        else:  # a FIFO, a pipe or a device: open() and read() may block for ever
+            try:
+                raw = bounded(read, timeout=timeout, what=f"reading {file}")
+            except QueryTimeout:
+                raise InputError(f"{file}: nothing to read after {timeout:g} s (not a regular file)") from None
+        if len(raw) > cap:
+            raise InputError(f"{file}: query is over the {cap // 2**20} MiB limit")
+        return raw.decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{file}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: invalid UTF-8 at byte {exc.start}") from None
+    except OSError as exc:
+        raise InputError(f"{file}: {exc.strerror or exc}") from None
 
 
 @click.command("query")
@@ -81,11 +149,13 @@ def query_cmd(
 
     q = catalog.get(name)
     values = catalog.parse_params(q, list(params))
+    all_data = data_of(ctx, data)
     _run_and_print(
-        ctx,
-        lambda: api.query(name, values, data=data_of(ctx, data), timeout=timeout, limit=None if no_limit else limit),
+        lambda: api.query(name, values, data=all_data, timeout=timeout, limit=None if no_limit else limit),
         fmt,
         q.medical,
+        timeout=timeout,
+        data=all_data,
     )
 
 
@@ -114,26 +184,23 @@ def sparql_cmd(
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE). Updates are refused."""
     from spasmkg import api
+    from spasmkg.engine import check_timeout
     from spasmkg.safety import InputError
 
     if (query_text is None) == (file is None):
         raise InputError("give a QUERY or -f FILE (one of them)")
+    check_timeout(timeout)
     if file is not None:
-        try:
-            query_text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError(f"{file}: no such file") from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{file}: invalid UTF-8 at byte {exc.start}") from None
-        except OSError as exc:
-            raise InputError(f"{file}: {exc.strerror}") from None
+        query_text = _read_query_file(file, timeout)
     assert query_text is not None
     text = query_text
+    all_data = data_of(ctx, data)
     _run_and_print(
-        ctx,
-        lambda: api.sparql(text, data=data_of(ctx, data), timeout=timeout, limit=None if no_limit else limit),
+        lambda: api.sparql(text, data=all_data, timeout=timeout, limit=None if no_limit else limit),
         fmt,
         medical=True,
+        timeout=timeout,
+        data=all_data,
     )
 
 

@@ -6,7 +6,8 @@ import json
 
 import click
 
-from spasmkg.cli.common import data_of, emit, format_option
+from spasmkg.cli.common import Seconds, data_of, emit, format_option
+from spasmkg.reason import DEFAULT_TIMEOUT, HERMIT_MEMORY_MB
 from spasmkg.safety import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
 
 
@@ -16,9 +17,18 @@ from spasmkg.safety import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
     "data",
     multiple=True,
     metavar="FILE",
-    help="Validate this RDF file merged with the shipped ontology (repeatable).",
+    help="Validate this RDF file merged with the shipped graph, ontology and knowledge (repeatable).",
 )
 @click.option("--no-owl", is_flag=True, help="Skip the OWL consistency check (HermiT, needs Java).")
+@click.option(
+    "--owl-timeout",
+    type=Seconds(),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help=f"Stop HermiT after this many seconds (exit 2); its Java heap is {HERMIT_MEMORY_MB} MB "
+    "unless SPASMKG_HERMIT_MB says otherwise.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not reuse a cached report for unchanged inputs.")
 @click.option(
     "--max-mb",
@@ -30,13 +40,27 @@ from spasmkg.safety import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
 @format_option(("text", "json"), "text")
 @click.pass_context
 def validate_cmd(
-    ctx: click.Context, data: tuple[str, ...], no_owl: bool, no_cache: bool, max_mb: int, fmt: str
+    ctx: click.Context,
+    data: tuple[str, ...],
+    no_owl: bool,
+    owl_timeout: float,
+    no_cache: bool,
+    max_mb: int,
+    fmt: str,
 ) -> None:
-    """Check SHACL shapes, OWL consistency, evidence offsets and QC queries. Exit 1 on violations."""
+    """Check SHACL shapes, OWL consistency, literals, evidence quotes and QC queries. Exit 1 on violations.
+
+    Exit 2 (one error line, nothing cached) if the OWL check cannot run: no Java, HermiT out of
+    memory or over --owl-timeout.
+    """
     from spasmkg import validate
 
     report = validate.validate(
-        data=data_of(ctx, data), owl=not no_owl, use_cache=not no_cache, max_bytes=max_mb * 2**20
+        data=data_of(ctx, data),
+        owl=not no_owl,
+        use_cache=not no_cache,
+        max_bytes=max_mb * 2**20,
+        owl_timeout=owl_timeout,
     )
     if fmt == "json":
         emit(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", machine=True)
