@@ -118,7 +118,7 @@ def test_stats_meets_floors_and_full_evidence_coverage() -> None:
 def test_export_is_deterministic_and_round_trips(fmt: str, tmp_path: Path) -> None:
     import rdflib
 
-    from spasmkg.rdfio import canonical, parse_bytes
+    from spasmkg.io.rdf import canonical, parse_bytes
 
     env2 = {"PYTHONHASHSEED": "12345"}
     a = run_cli("export", "-F", fmt, "-o", str(tmp_path / "a"), env={"PYTHONHASHSEED": "1"})

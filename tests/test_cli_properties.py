@@ -22,9 +22,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spasmkg import catalog, safety
 from spasmkg.cli import cli
-from spasmkg.safety import NetworkRefused, SpasmkgError
+from spasmkg.engine import catalog
+from spasmkg.errors import NetworkRefused, SpasmkgError
+from spasmkg.io import guards
 
 SETTINGS = settings(
     max_examples=60,
@@ -37,7 +38,7 @@ SETTINGS = settings(
 
 def invoke(args: list[str]) -> tuple[int, str, str]:
     """Run the CLI in process like ``spasmkg.cli.main`` does, minus ``os._exit``; fail on a traceback."""
-    with safety.network_guard():
+    with guards.network_guard():
         res = CliRunner().invoke(cli, args, standalone_mode=False, catch_exceptions=True)
     exc = res.exception
     if exc is None:

@@ -13,9 +13,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import assert_one_line_error, run_cli
 
-from spasmkg import draw, network
 from spasmkg.cli import cli
 from spasmkg.namespaces import SKR
+from spasmkg.network import draw
+from spasmkg.network import graph as network_graph
 
 SPASM = SKR + "back_muscle_spasm"
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -23,7 +24,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def g():  # type: ignore[no-untyped-def]
-    return network.to_networkx()
+    return network_graph.to_networkx()
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def test_default_view_labels_do_not_overlap(default_view: draw.Drawing, g) -> No
     kinds = [b.kind for b in boxes]
     assert kinds.count("node") == len(neighbours) and kinds.count("centre") == 1
     assert kinds.count("edge") == len(neighbours) and kinds.count("legend") == 1
-    assert default_view.categories == sorted(default_view.categories, key=network.category_rank)
+    assert default_view.categories == sorted(default_view.categories, key=network_graph.category_rank)
     assert set(default_view.categories) == _expected_categories(g)
     width, height = default_view.figure.bbox.width, default_view.figure.bbox.height
     for b in boxes:  # inside the picture
@@ -112,6 +113,9 @@ def test_bad_extension_and_unknown_term_exit_2(tmp_path: Path) -> None:
 
 
 def test_matplotlib_is_not_imported_with_the_package() -> None:
-    code = "import sys, spasmkg.draw, spasmkg.network; print('matplotlib' in sys.modules, 'networkx' in sys.modules)"
+    code = (
+        "import sys, spasmkg.network.draw, spasmkg.network.graph;"
+        " print('matplotlib' in sys.modules, 'networkx' in sys.modules)"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.split() == ["False", "False"]

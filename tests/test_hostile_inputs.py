@@ -31,9 +31,11 @@ from conftest import needs_java
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from spasmkg import api, catalog, resources, safety
+from spasmkg import api, resources
 from spasmkg.cli import cli
-from spasmkg.safety import InputError, NetworkRefused, SpasmkgError
+from spasmkg.engine import catalog
+from spasmkg.errors import InputError, NetworkRefused, SpasmkgError
+from spasmkg.io import atomic, guards
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTICE = "Not medical advice"
@@ -139,7 +141,7 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Outcome:
     anything else is what the user would see as a traceback, so it fails the test.
     """
     runner = CliRunner(env=env)
-    with safety.network_guard():
+    with guards.network_guard():
         res = runner.invoke(cli, list(args), standalone_mode=False, catch_exceptions=True)
     exc = res.exception
     if exc is None:
@@ -283,7 +285,7 @@ def _evaluates_service(srv: Server, query: str) -> bool:
 
 @pytest.mark.parametrize("template", BYPASSES)
 def test_sparqlcheck_catches_service_the_parser_accepts(server: Server, template: str) -> None:
-    from spasmkg.sparqlcheck import check_query
+    from spasmkg.engine.sparqlcheck import check_query
 
     query = _prefixes(server) + template.format(u=server.url("bypass"))
     refused = False
@@ -343,7 +345,7 @@ def test_sparqlcheck_differential_fuzz(
     group: str,
 ) -> None:
     """Whatever check_query lets through, pyoxigraph must not turn into a request."""
-    from spasmkg.sparqlcheck import check_query
+    from spasmkg.engine.sparqlcheck import check_query
 
     body = hider[0] + before + glue + keyword + silent + target.format(u=server.url("fuzz")) + gap + group + hider[1]
     query = _prefixes(server) + "SELECT * WHERE { ?s ?p ?o OPTIONAL { " + body + " } }"
@@ -420,8 +422,8 @@ def test_owl_imports_not_followed_by_reasoner_in_process(quiet: Server, tmp_path
 
     if shutil.which("java") is None:
         pytest.skip("HermiT needs Java")
-    from spasmkg.rdfio import parse_files
-    from spasmkg.reason import hermit
+    from spasmkg.io.rdf import parse_files
+    from spasmkg.reason.hermit import hermit
 
     g = parse_files([resources.tbox_path(), _imports_ttl(tmp_path, quiet)])
     report = hermit(g, infer_property_values=False)
@@ -438,14 +440,14 @@ def test_from_clause_not_fetched(quiet: Server) -> None:
 def test_audit_hook_blocks_python_fetches(quiet: Server) -> None:
     import rdflib
 
-    with safety.network_guard():
+    with guards.network_guard():
         with pytest.raises(NetworkRefused):
             urllib.request.urlopen(quiet.url("urllib"), timeout=5)
         with pytest.raises(NetworkRefused):
             rdflib.Graph().parse(quiet.url("rdflib.ttl"), format="turtle")
         with pytest.raises(NetworkRefused):
             rdflib.Graph().parse(data=json.dumps({"@context": quiet.url("c"), "@id": "http://x/a"}), format="json-ld")
-    assert not safety.network_guard_active()
+    assert not guards.network_guard_active()
 
 
 def test_cli_installs_the_guard(quiet: Server) -> None:
@@ -810,7 +812,7 @@ def test_expat_itself_refuses_entities(quiet: Server, tmp_path: Path) -> None:
     with pytest.raises(pyexpat.ExpatError, match="amplification"):
         parser.Parse(files["billion-laughs"][1], True)
     assert time.monotonic() - started < 10
-    from spasmkg.rdfio import parse_files
+    from spasmkg.io.rdf import parse_files
 
     f = tmp_path / "laughs.rdf"
     f.write_bytes(files["billion-laughs"][1])
@@ -843,7 +845,7 @@ def test_fifty_megabyte_files(tmp_path: Path) -> None:
 
 
 def test_validate_size_limit_can_be_raised(tmp_path: Path) -> None:
-    from spasmkg.inputs import check_validate_file
+    from spasmkg.io.inputs import check_validate_file
 
     f = tmp_path / "mid.nt"
     line = '<http://example.org/s{0}> <http://example.org/p> "value number {0}, padding for the size test" .\n'
@@ -857,7 +859,7 @@ def test_validate_size_limit_can_be_raised(tmp_path: Path) -> None:
 
 
 def test_input_size_limit_message(tmp_path: Path) -> None:
-    from spasmkg.inputs import check_input_file
+    from spasmkg.io.inputs import check_input_file
 
     f = tmp_path / "small.ttl"
     f.write_text("<http://x/a> <http://x/b> <http://x/c> .\n" * 100)
@@ -872,7 +874,7 @@ def test_atomic_writer_keeps_old_file_on_failure(tmp_path: Path) -> None:
     target = tmp_path / "out.ttl"
     target.write_text("old content\n")
     for exc in (RuntimeError("boom"), KeyboardInterrupt()):
-        with pytest.raises(type(exc)), safety.atomic_writer(target) as fh:
+        with pytest.raises(type(exc)), atomic.atomic_writer(target) as fh:
             fh.write(b"new partial content")
             raise exc
         assert target.read_text() == "old content\n"
@@ -881,17 +883,17 @@ def test_atomic_writer_keeps_old_file_on_failure(tmp_path: Path) -> None:
 
 def test_atomic_writer_no_file_on_failure_and_success_mode(tmp_path: Path) -> None:
     target = tmp_path / "fresh.ttl"
-    with pytest.raises(RuntimeError), safety.atomic_writer(target) as fh:
+    with pytest.raises(RuntimeError), atomic.atomic_writer(target) as fh:
         fh.write(b"x" * 100_000)
         raise RuntimeError("mid-write")
     assert not target.exists() and leftovers(tmp_path) == []
-    safety.atomic_write_text(target, "done\n")
+    atomic.atomic_write_text(target, "done\n")
     assert target.read_text() == "done\n"
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0o600
     target.chmod(0o640)
-    safety.atomic_write_text(target, "again\n")
+    atomic.atomic_write_text(target, "again\n")
     assert stat.S_IMODE(target.stat().st_mode) == 0o640  # an existing file keeps its permissions
 
 
@@ -904,16 +906,16 @@ def test_atomic_write_with_failure(tmp_path: Path) -> None:
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        safety.atomic_write_with(target, writer)
+        atomic.atomic_write_with(target, writer)
     assert target.read_text() == "old" and leftovers(tmp_path) == []
 
 
 def test_atomic_writer_refuses_missing_folder_and_folder_target(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
-        safety.atomic_write_text(tmp_path / "missing" / "x.ttl", "x")
+        atomic.atomic_write_text(tmp_path / "missing" / "x.ttl", "x")
     (tmp_path / "adir").mkdir()
     with pytest.raises(InputError, match="folder"):
-        safety.atomic_write_text(tmp_path / "adir", "x")
+        atomic.atomic_write_text(tmp_path / "adir", "x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir"]
 
 

@@ -9,7 +9,8 @@ import pytest
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from spasmkg import build, resources
+from spasmkg import resources
+from spasmkg.kb import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SK = Namespace("https://w3id.org/spasmkg/")

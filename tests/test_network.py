@@ -14,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import assert_one_line_error, run_cli
 
-from spasmkg import network
 from spasmkg.cli import cli
 from spasmkg.namespaces import SKR
+from spasmkg.network import analysis as network_analysis
+from spasmkg.network import graph as network_graph
 
 SPASM = SKR + "back_muscle_spasm"
 HEAVY_LIFTING = SKR + "heavy_lifting"
@@ -35,7 +36,7 @@ CATEGORIES = {
     "recommendation",
 }
 
-# Every object-property edge between two medical concepts, counted independently of network.py.
+# Every object-property edge between two medical concepts, counted independently of spasmkg.network.
 _EDGE_COUNT = """
 SELECT (COUNT(*) AS ?n) WHERE {
   SELECT DISTINCT ?s ?p ?o WHERE {
@@ -50,7 +51,7 @@ _NODE_COUNT = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a/rdfs:subClassOf* s
 
 @pytest.fixture(scope="module")
 def g() -> nx.MultiDiGraph:
-    return network.to_networkx()
+    return network_graph.to_networkx()
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -87,7 +88,7 @@ def test_nodes_are_medical_concepts_with_a_category(g: nx.MultiDiGraph) -> None:
         assert a["label"] and a["types"]
         assert a["category"] in CATEGORIES, (node, a["category"])
         assert a["category"] in a["categories"] and set(a["categories"]) <= CATEGORIES
-        assert a["category"] == network.display_category(a["categories"])
+        assert a["category"] == network_graph.display_category(a["categories"])
     # left out: evidence, the source document, guidance values, urgency levels
     assert not any(n.startswith("https://w3id.org/spasmkg/evidence/") for n in g)
     assert SKR + "back-spasm-corpus" not in g
@@ -99,7 +100,7 @@ def test_display_category_is_the_most_specific(g: nx.MultiDiGraph) -> None:
     assert g.nodes[REST]["category"] == "treatment"
     multi = [a for _, a in g.nodes(data=True) if {"symptom", "red flag"} <= set(a["categories"])]
     assert multi and all(a["category"] == "red flag" for a in multi)
-    assert network.display_category(["condition", "cause"]) == "cause"
+    assert network_graph.display_category(["condition", "cause"]) == "cause"
     red_flags = [a for _, a in g.nodes(data=True) if a["category"] == "red flag"]
     assert red_flags and all(a.get("urgency") for a in red_flags)
 
@@ -108,7 +109,7 @@ def test_display_category_is_the_most_specific(g: nx.MultiDiGraph) -> None:
 
 
 def test_summary(g: nx.MultiDiGraph) -> None:
-    s = network.summary(g, top=5)
+    s = network_analysis.summary(g, top=5)
     assert {"cause", "symptom", "treatment", "red flag", "condition"} <= set(s["categories"])
     assert sum(c["nodes"] for c in s["categories"].values()) == g.number_of_nodes()
     assert sum(s["predicates"].values()) == g.number_of_edges()
@@ -148,7 +149,7 @@ def test_summary_cli_text_and_json() -> None:
 
 
 def test_paths_from_heavy_lifting_to_rest(g: nx.MultiDiGraph, corpus: str) -> None:
-    paths = network.find_paths(g, HEAVY_LIFTING, REST, max_length=4, limit=5)
+    paths = network_analysis.find_paths(g, HEAVY_LIFTING, REST, max_length=4, limit=5)
     assert 1 <= len(paths) <= 5
     assert [len(p) for p in paths] == sorted(len(p) for p in paths)
     for path in paths:
@@ -199,13 +200,13 @@ def test_paths_errors_exit_2() -> None:
 
 
 def test_neighbours(g: nx.MultiDiGraph) -> None:
-    one = network.neighbours(g, SPASM, depth=1)
+    one = network_analysis.neighbours(g, SPASM, depth=1)
     direct = set(g.predecessors(SPASM)) | set(g.successors(SPASM))
     assert {c["iri"] for c in one["levels"][0]["concepts"]} == direct
     for c in one["levels"][0]["concepts"]:
         assert c["via"] and all("skr:back_muscle_spasm" in (e["subject"], e["object"]) for e in c["via"])
         assert all(c["curie"] in (e["subject"], e["object"]) for e in c["via"])
-    two = network.neighbours(g, HEAVY_LIFTING, depth=2)
+    two = network_analysis.neighbours(g, HEAVY_LIFTING, depth=2)
     first = {c["iri"] for c in two["levels"][0]["concepts"]}
     second = {c["iri"] for c in two["levels"][1]["concepts"]}
     assert SPASM in first and second and not first & second and HEAVY_LIFTING not in second
@@ -297,11 +298,3 @@ def test_cli_import_stays_light() -> None:
     code = "import sys, spasmkg.cli; bad = [m for m in ('networkx', 'matplotlib') if m in sys.modules]; print(bad)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
-
-
-def test_network_doctests_run() -> None:
-    """network.py's doctests (to_networkx, undirected, edge_id, ...) run here; test_api lists others."""
-    import doctest
-
-    result = doctest.testmod(network, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted >= 5 and result.failed == 0

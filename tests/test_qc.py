@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from spasmkg import api, catalog, engine
+from spasmkg import api
+from spasmkg.engine import catalog
+from spasmkg.engine import execute as engine
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "qc"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from spasmkg import api, catalog
+from spasmkg import api
+from spasmkg.engine import catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"

@@ -18,7 +18,7 @@ needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT nee
 @pytest.fixture(scope="module")
 def materialised():  # type: ignore[no-untyped-def]
     import spasmkg
-    from spasmkg.reason import materialise
+    from spasmkg.reason.rules import materialise
 
     return materialise(spasmkg.load())
 
@@ -43,7 +43,7 @@ def test_shipped_graph_has_no_clash(materialised):  # type: ignore[no-untyped-de
 @needs_java
 def test_hermit_agrees_consistent_and_fires_the_chain():
     import spasmkg
-    from spasmkg.reason import hermit
+    from spasmkg.reason.hermit import hermit
 
     rep = hermit(spasmkg.load())
     assert rep.consistent and rep.unsatisfiable == []

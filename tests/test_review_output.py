@@ -27,7 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from spasmkg import rdfio, safety
+from spasmkg import errors
+from spasmkg.io import atomic
+from spasmkg.io import rdf as rdfio
 
 HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
 EVIL = HOSTILE / "out-evil.ttl"
@@ -93,19 +95,19 @@ def test_atomic_writer_writes_through_a_fifo_and_a_link(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     got: list[bytes] = []
     reader = _read_fifo(fifo, got)
-    safety.atomic_write_bytes(fifo, b"through the pipe\n")
+    atomic.atomic_write_bytes(fifo, b"through the pipe\n")
     reader.join(10)
     assert got == [b"through the pipe\n"] and stat.S_ISFIFO(fifo.lstat().st_mode)
 
     (tmp_path / "a.txt").write_text("old")
     (tmp_path / "b").symlink_to("a.txt")
     (tmp_path / "c").symlink_to("b")  # a chain of links
-    safety.atomic_write_text(tmp_path / "c", "new")
+    atomic.atomic_write_text(tmp_path / "c", "new")
     assert (tmp_path / "a.txt").read_text() == "new"
     assert (tmp_path / "b").is_symlink() and (tmp_path / "c").is_symlink()
 
     (tmp_path / "dangling").symlink_to("made-by-the-write.txt")
-    safety.atomic_write_text(tmp_path / "dangling", "created")
+    atomic.atomic_write_text(tmp_path / "dangling", "created")
     assert (tmp_path / "dangling").is_symlink() and (tmp_path / "made-by-the-write.txt").read_text() == "created"
 
 
@@ -116,8 +118,8 @@ def test_output_with_a_trailing_slash_is_refused(tmp_path: Path) -> None:
         assert_one_line_error(proc)
         assert "folder" in proc.stderr, proc.stderr
         assert not (tmp_path / "newdir").exists(), f"{args}: wrote a file named newdir"
-    with pytest.raises(safety.InputError, match="folder"):
-        safety.atomic_write_text(str(tmp_path / "x") + "/", "text")  # type: ignore[arg-type]
+    with pytest.raises(errors.InputError, match="folder"):
+        atomic.atomic_write_text(str(tmp_path / "x") + "/", "text")  # type: ignore[arg-type]
 
 
 def test_symlink_loop_gives_one_line(tmp_path: Path) -> None:
@@ -129,8 +131,8 @@ def test_symlink_loop_gives_one_line(tmp_path: Path) -> None:
 
 def test_devices_and_dev_stdout_are_written_through() -> None:
     """The decision only (nothing is written): the system's /dev/null is never a rename target."""
-    assert safety.output_target("/dev/null") == (Path("/dev/null"), True)
-    assert safety.output_target("/dev/stdout")[1] is True  # a link through /proc/self/fd
+    assert atomic.output_target("/dev/null") == (Path("/dev/null"), True)
+    assert atomic.output_target("/dev/stdout")[1] is True  # a link through /proc/self/fd
 
 
 def test_stdout_link_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
@@ -238,7 +240,7 @@ def test_machine_formats_keep_the_raw_label() -> None:
 
 
 def test_terminal_safe() -> None:
-    from spasmkg.formatting import terminal_safe
+    from spasmkg.engine.formatting import terminal_safe
 
     assert terminal_safe("a\tb\nc") == "a\tb\nc"
     assert terminal_safe("a\tb\nc", multiline=False) == "a\\tb\\nc"
@@ -338,7 +340,7 @@ def test_cli_export_of_hostile_blank_nodes_loses_nothing(tmp_path: Path) -> None
 def test_shipped_graph_keeps_its_labels() -> None:
     """knowledge.ttl's blank-node labels are the hash labels (diff-stable): the build check still passes."""
     proc = subprocess.run(
-        [sys.executable, "-m", "spasmkg.build", "--check"], capture_output=True, text=True, cwd=ROOT, check=False
+        [sys.executable, "-m", "spasmkg.kb.build", "--check"], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -417,8 +419,8 @@ def test_write_pair_rolls_back_when_the_second_rename_fails(tmp_path: Path, monk
         real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(safety.InputError):
-        safety.atomic_write_many({a: b"new a", b: b"new b"})
+    with pytest.raises(errors.InputError):
+        atomic.atomic_write_many({a: b"new a", b: b"new b"})
     monkeypatch.undo()
     assert a.read_text() == "old a" and b.read_text() == "old b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.tsv", "b.tsv"]
@@ -430,8 +432,8 @@ def test_write_pair_rolls_back_when_the_second_rename_fails(tmp_path: Path, monk
 _SLOW_WRITER = """
 import sys, time
 from pathlib import Path
-from spasmkg import safety
-with safety.atomic_writer(Path(sys.argv[1])) as fh:
+from spasmkg.io import atomic
+with atomic.atomic_writer(Path(sys.argv[1])) as fh:
     fh.write(b"partial ")
     fh.flush()
     print("writing", flush=True)
@@ -463,7 +465,7 @@ def test_signal_during_a_write_removes_the_temporary_file(tmp_path: Path, sig: s
 
 def test_sigterm_handler_is_restored_after_a_write(tmp_path: Path) -> None:
     before = signal.getsignal(signal.SIGTERM)
-    safety.atomic_write_text(tmp_path / "x.txt", "x")
+    atomic.atomic_write_text(tmp_path / "x.txt", "x")
     assert signal.getsignal(signal.SIGTERM) is before
 
 
@@ -505,7 +507,7 @@ def test_draw_all_with_500_concepts_needs_no_scipy(tmp_path: Path) -> None:
 def test_spring_layout_of_a_large_component_is_deterministic_and_spread() -> None:
     import networkx as nx
 
-    from spasmkg import draw
+    from spasmkg.network import draw
 
     g = nx.cycle_graph([f"n{i:04d}" for i in range(520)])
     size = {n: (60.0, 14.0) for n in g}
@@ -520,9 +522,10 @@ def test_whole_graph_layout_does_not_depend_on_the_hash_seed() -> None:
     """``draw --all`` laid out the main component in set order (a subgraph view of part of a graph)."""
     code = """
 import hashlib
-from spasmkg import draw, network
-g = network.to_networkx()
-simple = network.undirected(g, sorted(g.nodes, key=lambda n: g.nodes[n]["curie"]))
+from spasmkg.network import draw
+from spasmkg.network import analysis as network_analysis, graph as network_graph, kgx as network_kgx
+g = network_graph.to_networkx()
+simple = network_graph.undirected(g, sorted(g.nodes, key=lambda n: g.nodes[n]["curie"]))
 pos = draw._component_layout(simple, {n: (60.0, 14.0) for n in simple})
 print(hashlib.sha256(repr(sorted(pos.items())).encode()).hexdigest())
 """
@@ -547,7 +550,7 @@ def test_draw_leaves_the_matplotlib_backend_alone() -> None:
     code = """
 import matplotlib
 matplotlib.use("svg")
-from spasmkg import draw
+from spasmkg.network import draw
 d = draw.default_drawing()
 print(matplotlib.get_backend(), len(d.labels) > 10)
 """

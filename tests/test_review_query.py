@@ -26,8 +26,10 @@ from conftest import assert_one_line_error, run_cli
 from test_hostile_inputs import Server
 
 import spasmkg
-from spasmkg import api, engine, store
-from spasmkg.safety import InputError
+from spasmkg import api
+from spasmkg.engine import execute as engine
+from spasmkg.engine import store
+from spasmkg.errors import InputError
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
@@ -254,7 +256,7 @@ def test_cache_key_covers_the_code_that_builds_the_store(tmp_path: Path, monkeyp
     files = [tmp_path / "small.ttl"]
     before = store.content_key(files)
     store.code_digest.cache_clear()
-    monkeypatch.setattr(spasmkg, "__version__", "0.0.0-other")
+    monkeypatch.setattr(spasmkg._version, "__version__", "0.0.0-other")
     try:
         assert store.content_key(files) != before
     finally:
@@ -359,7 +361,7 @@ def test_total_size_of_all_data_files_is_bounded(tmp_path: Path) -> None:
 
 
 def test_total_size_check_function(tmp_path: Path) -> None:
-    from spasmkg.inputs import check_input_files
+    from spasmkg.io.inputs import check_input_files
 
     parts = [tmp_path / f"part{i}.nt" for i in range(2)]
     for p in parts:
@@ -397,7 +399,7 @@ def test_parse_errors_never_echo_the_file_content(tmp_path: Path, ext: str) -> N
 
 
 def test_parse_errors_keep_the_position() -> None:
-    from spasmkg.inputs import parse_error_text
+    from spasmkg.io.inputs import parse_error_text
 
     assert parse_error_text(
         "Parser error at line 3 between columns 5 and 9: Unexpected end of file (x.ttl, line 3)"

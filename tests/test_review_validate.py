@@ -82,8 +82,8 @@ def test_validate_api_without_java_raises_before_anything_slow(tmp_path: Path) -
     # in a fresh interpreter: earlier tests of a full run have already imported and used owlready2
     code = (
         "import time, sys\n"
-        "from spasmkg.reason import ReasonerError\n"
-        "from spasmkg.validate import validate\n"
+        "from spasmkg.errors import ReasonerError\n"
+        "from spasmkg.check.validate import validate\n"
         "t = time.monotonic()\n"
         "try:\n"
         "    validate(use_cache=False)\n"
@@ -154,7 +154,7 @@ def test_validate_data_is_merged_with_the_shipped_graph(mine_report: Any) -> Non
     assert {c["name"] for c in report["checks"] if not c["ok"]} >= {"shacl", "qc"}
     assert about_mine and all("in your data file" in v["message"] for v in about_mine), about_mine
     assert all("v-mine.ttl" in v["message"] for v in about_mine)
-    assert not [v for v in violations if "ontology/curation" in v["message"] or "spasmkg.build" in v["message"]]
+    assert not [v for v in violations if "ontology/curation" in v["message"] or "spasmkg.kb.build" in v["message"]]
     assert report["inputs"][0].startswith("shipped graph")
 
 
@@ -162,7 +162,7 @@ def test_shape_messages_for_a_data_file_drop_the_curation_advice() -> None:
     import rdflib
 
     from spasmkg import resources
-    from spasmkg.validate import for_data_file
+    from spasmkg.check.validate import for_data_file
 
     shapes = rdflib.Graph().parse(resources.shapes_path())
     messages = sorted({str(m) for m in shapes.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#message"))})
@@ -170,7 +170,7 @@ def test_shape_messages_for_a_data_file_drop_the_curation_advice() -> None:
     for m in messages:
         worded = for_data_file(m, ["mine.ttl"])
         assert worded.endswith("(in your data file mine.ttl)"), worded
-        for hint in ("ontology/curation", "spasmkg.build", "column", "knowledge.ttl"):
+        for hint in ("ontology/curation", "spasmkg.kb.build", "column", "knowledge.ttl"):
             assert hint not in worded, (m, worded)
         assert len(worded) > 40 and worded[:20] == m[:20], (m, worded)
 
@@ -205,8 +205,8 @@ def _expect(path: Path) -> str:
 @pytest.mark.parametrize("fixture", EVIDENCE_FIXTURES, ids=[p.stem for p in EVIDENCE_FIXTURES])
 def test_evidence_check_reports_the_mismatch(fixture: Path) -> None:
     from spasmkg import resources
-    from spasmkg.rdfio import parse_files
-    from spasmkg.validate import check_evidence
+    from spasmkg.check.validate import check_evidence
+    from spasmkg.io.rdf import parse_files
 
     clean = check_evidence(parse_files([resources.knowledge_path()]))
     assert clean.ok, clean.violations
@@ -246,7 +246,7 @@ def test_evidence_mismatches_fail_validate_and_a_forged_cache_entry_is_not_belie
 
 
 def _entries(tmp_path: Path) -> tuple[Path, str, list[Any]]:
-    from spasmkg.validate import Check, _write_cache
+    from spasmkg.check.validate import Check, _write_cache
 
     checks = [
         Check("shacl", False, "1 violation(s)", [{"severity": "sh:Violation", "focus": "skr:x", "message": "m"}], 1.5),
@@ -260,7 +260,7 @@ def _entries(tmp_path: Path) -> tuple[Path, str, list[Any]]:
 
 
 def test_validate_cache_entries_are_checked_and_damaged_ones_ignored(tmp_path: Path) -> None:
-    from spasmkg.validate import _read_cache
+    from spasmkg.check.validate import _read_cache
 
     path, key, checks = _entries(tmp_path)
     assert _read_cache(path, key, owl=False) == checks
@@ -273,7 +273,7 @@ def test_validate_cache_entries_are_checked_and_damaged_ones_ignored(tmp_path: P
     edited["checks"][0]["ok"] = True  # checksum no longer matches
     ints = json.loads(good)
     ints["checks"][0]["violations"] = 5
-    from spasmkg.validate import _body_digest
+    from spasmkg.check.validate import _body_digest
 
     ints["sha256"] = _body_digest(ints["checks"])  # well-formed checksum, ill-formed body
     passing_with_violation = json.loads(good)
@@ -296,7 +296,7 @@ def test_validate_cache_entries_are_checked_and_damaged_ones_ignored(tmp_path: P
 
 def test_validate_cache_key_covers_the_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A changed rule (any module of the package) or library version gives a new key: never a stale answer."""
-    from spasmkg import validate as v
+    from spasmkg.check import validate as v
 
     digest = v._code_digest.__wrapped__  # type: ignore[attr-defined]
     before = v._key([], owl=False)
@@ -347,8 +347,8 @@ def test_reason_warns_about_axioms_it_does_not_apply() -> None:
 
 def test_materialise_lists_unsupported_axioms_and_none_for_the_shipped_graph() -> None:
     import spasmkg
-    from spasmkg.rdfio import parse_files
-    from spasmkg.reason import materialise
+    from spasmkg.io.rdf import parse_files
+    from spasmkg.reason.rules import materialise
 
     assert materialise(spasmkg.load()).unsupported == []
     unsupported = materialise(parse_files([HOSTILE / "v-unsupported-axioms.ttl"])).unsupported
@@ -359,7 +359,7 @@ def test_materialise_lists_unsupported_axioms_and_none_for_the_shipped_graph() -
 def test_equivalences_and_enumerations_are_applied() -> None:
     import rdflib
 
-    from spasmkg.reason import materialise
+    from spasmkg.reason.rules import materialise
 
     g = rdflib.Graph().parse(
         format="turtle",
@@ -381,7 +381,8 @@ def test_equivalences_and_enumerations_are_applied() -> None:
 
 
 def test_dead_code_is_gone() -> None:
-    from spasmkg import reason, validate
+    from spasmkg.check import validate
+    from spasmkg.reason import rules as reason
 
     assert not hasattr(validate, "check_owl") and not hasattr(reason, "_c")
 
@@ -390,8 +391,8 @@ def test_dead_code_is_gone() -> None:
 
 
 def test_hermit_heap_limit_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    from spasmkg.reason import HERMIT_MEMORY_MB, hermit_memory_mb
-    from spasmkg.safety import InputError
+    from spasmkg.errors import InputError
+    from spasmkg.reason.hermit import HERMIT_MEMORY_MB, hermit_memory_mb
 
     monkeypatch.delenv("SPASMKG_HERMIT_MB", raising=False)
     assert hermit_memory_mb() == HERMIT_MEMORY_MB <= 2048
@@ -563,7 +564,7 @@ def test_sigterm_leaves_no_hermit_jvm_and_no_temporary_folder(tmp_path: Path, re
 def test_doctests_of_validate() -> None:
     import doctest
 
-    from spasmkg import validate
+    from spasmkg.check import validate
 
     result = doctest.testmod(validate, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

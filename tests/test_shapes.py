@@ -167,7 +167,7 @@ def test_fixture(fixture: Path, shapes: Graph, tbox: Graph) -> None:
 def test_knowledge_graph_conforms(shapes: Graph, tbox: Graph) -> None:
     """The generated knowledge graph satisfies every shape (warnings are reported, not failed)."""
     knowledge = ONTOLOGY / "knowledge.ttl"
-    assert knowledge.exists(), "ontology/knowledge.ttl is missing: run `python -m spasmkg.build`"
+    assert knowledge.exists(), "ontology/knowledge.ttl is missing: run `python -m spasmkg.kb.build`"
     data = Graph().parse(knowledge)
     conforms, results, text = run_validation(data, shapes, tbox)
     assert conforms, f"ontology/knowledge.ttl does not conform to ontology/shapes.ttl:\n{text}"

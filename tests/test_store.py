@@ -1,4 +1,4 @@
-"""The store behind every query (``spasmkg.store``): the shipped graph in memory, big inputs
+"""The store behind every query (``spasmkg.engine.store``): the shipped graph in memory, big inputs
 through the on-disk cache (built once, rebuilt when an input changes, safe when processes start
 at once, never required), and the prefetch thread that opens the graph while the CLI starts."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
-from spasmkg import store
+from spasmkg.engine import store
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }"
 N_BIG = 20_000

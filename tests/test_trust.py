@@ -18,8 +18,9 @@ import pytest
 from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
-from spasmkg import api, build
-from spasmkg.coverage import REASONS, coverage, segment
+from spasmkg import api
+from spasmkg.check.coverage import REASONS, coverage, segment
+from spasmkg.kb import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SK = Namespace("https://w3id.org/spasmkg/")

@@ -166,7 +166,7 @@ def pyshacl_reference(files: Sequence[Path]) -> tuple[list[Row], Timings]:
     import pyshacl
     import rdflib
 
-    from spasmkg.rdfio import parse_files
+    from spasmkg.io.rdf import parse_files
 
     t0 = time.perf_counter()
     tbox = parse_files([TBOX])

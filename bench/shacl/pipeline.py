@@ -9,7 +9,7 @@ The data files and ontology/spasmkg.ttl are parsed once, by pyoxigraph, into one
                when the run is long (here always on stderr unless --quiet);
 * evidence  -- the same test as src/spasmkg/validate.py's check_evidence (quote == corpus[start:end],
                prefix/suffix context, source SHA-256), reading the evidence nodes with one SELECT;
-* qc        -- the QC queries of queries/qc/ through spasmkg.engine.run, as validate does.
+* qc        -- the QC queries of queries/qc/ through spasmkg.engine.execute.run, as validate does.
 
 The lexical side table lives in a named graph, so the QC queries (default graph) do not see it.
 """
@@ -71,7 +71,8 @@ def check_evidence(store: Any) -> tuple[int, list[str]]:
 
 
 def check_qc(store: Any) -> list[str]:
-    from spasmkg import catalog, engine
+    from spasmkg.engine import catalog
+    from spasmkg.engine import execute as engine
 
     rows = []
     for name, q in catalog.qc_queries().items():

@@ -5,7 +5,7 @@ stopped by SIGTERM, SIGHUP or SIGINT). A reader that closes the pipe early (``| 
 ends the command quietly with exit 0, like other Unix tools that are told "enough".
 Heavy libraries are imported inside commands, never at import time of this package; this
 module itself imports nothing but the standard library, so :func:`main` can start reading the
-graph (:func:`spasmkg.store.prefetch`) before click is even imported.
+graph (:func:`spasmkg.engine.store.prefetch`) before click is even imported.
 """
 
 from __future__ import annotations
@@ -35,16 +35,12 @@ def wants_graph(argv: list[str]) -> bool:
     return command in _GRAPH_COMMANDS
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP arrived: raised in the main thread so that every ``finally`` and
-    ``except BaseException`` clean-up runs (temporary files, cache folders, child processes),
-    exactly as for Ctrl-C. A subclass of KeyboardInterrupt so code that handles one handles both."""
-
-
 _SIGNAL_NAMES: dict[int, str] = {}
 
 
 def _terminate(signum: int, frame: object) -> None:
+    from spasmkg.errors import Terminated
+
     raise Terminated(_SIGNAL_NAMES.get(signum, f"signal {signum}"))
 
 
@@ -64,13 +60,13 @@ def install_signal_handlers() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the CLI and exits with its code (0 ok, 1 violations, 2 errors)."""
-    from spasmkg.safety import install_network_guard
+    from spasmkg.io.guards import install_network_guard
 
     install_network_guard()
     install_signal_handlers()
     args = sys.argv[1:] if argv is None else argv
     if wants_graph(args) and not os.environ.get("SPASMKG_NO_PREFETCH"):
-        from spasmkg.store import prefetch
+        from spasmkg.engine.store import prefetch
 
         prefetch()
     from spasmkg.cli.app import run

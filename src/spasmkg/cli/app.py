@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from spasmkg.cli.common import Ctx, data_option
-from spasmkg.safety import SpasmkgError, brief, one_line
+from spasmkg.errors import SpasmkgError
+from spasmkg.text import brief, one_line
 
 #: Where each command lives. Only the module of the command being run is imported (``spasmkg
 #: query`` need not build the other commands); a name missing here still works, it only makes

@@ -126,20 +126,20 @@ def data_of(ctx: click.Context, local: tuple[str, ...] = ()) -> tuple[str, ...]:
 def emit(text: str, *, medical: bool = False, machine: bool = False, output: Path | None = None) -> None:
     """Print ``text`` (or write it to ``output``, exactly); medical content for people ends with the notice.
 
-    Text for people (``machine`` false) goes through :func:`spasmkg.formatting.terminal_safe`: control,
+    Text for people (``machine`` false) goes through :func:`spasmkg.engine.formatting.terminal_safe`: control,
     escape and bidi characters from the data are shown escaped, never obeyed by the terminal. Machine
     formats (JSON, CSV, TSV, RDF: pass ``machine=True``) are printed exactly.
     """
-    from spasmkg.safety import one_line
+    from spasmkg.text import one_line
 
     if output is not None:
-        from spasmkg.safety import atomic_write_text
+        from spasmkg.io.atomic import atomic_write_text
 
         atomic_write_text(output, text)
         click.echo(f"wrote {one_line(str(output))}", err=True)
         return
     if not machine:
-        from spasmkg.formatting import terminal_safe
+        from spasmkg.engine.formatting import terminal_safe
 
         text = terminal_safe(text)
     sys.stdout.write(text)

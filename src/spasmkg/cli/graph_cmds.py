@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, output_option, timeout_option
-from spasmkg.reason import DEFAULT_TIMEOUT
+from spasmkg.reason.hermit import DEFAULT_TIMEOUT
 
 
 def _warn(lines: list[str]) -> None:
     """Warnings on stderr, one line each, control characters escaped."""
-    from spasmkg.safety import one_line
+    from spasmkg.text import one_line
 
     for line in lines:
         click.echo(f"warning: {one_line(line)}", err=True)
@@ -29,25 +29,28 @@ def _warn(lines: list[str]) -> None:
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None, data: tuple[str, ...]) -> None:
     """Export the graph deterministically (same graph -> byte-identical file)."""
-    from spasmkg import api, reason, resources
-    from spasmkg.rdfio import export
+    from spasmkg import api, resources
+    from spasmkg.io.literals import ill_typed_literals, quiet_literal_log
+    from spasmkg.io.rdf import export
+    from spasmkg.reason.explain import unsupported_warning
+    from spasmkg.reason.rules import cached_materialise
 
     files = data_of(ctx, data)
-    with reason.quiet_literal_log():
+    with quiet_literal_log():
         g = api.load(inferred=inferred, data=files)
-    warnings = reason.ill_typed_literals(g)
+    warnings = ill_typed_literals(g)
     if inferred:
-        unsupported = reason.unsupported_warning(reason.cached_materialise(g, files))  # memoised: no recomputation
+        unsupported = unsupported_warning(cached_materialise(g, files))  # memoised: no recomputation
         warnings += [unsupported] if unsupported else []
     _warn(warnings)
     payload = export(g, fmt, resources.context_path())
     if output is None:
         sys.stdout.buffer.write(payload)
         return
-    from spasmkg.safety import atomic_write_bytes
+    from spasmkg.io.atomic import atomic_write_bytes
 
     atomic_write_bytes(output, payload)
-    from spasmkg.safety import one_line
+    from spasmkg.text import one_line
 
     click.echo(f"wrote {one_line(str(output))}", err=True)
 
@@ -70,7 +73,7 @@ def reason_cmd(
 
     Axioms the materialiser does not apply are listed in a warning (HermiT, in validate, covers them).
     """
-    from spasmkg import reason
+    from spasmkg.reason import explain as reason
 
     report = reason.reason(data=data_of(ctx, data), check_hermit=check_hermit, timeout=timeout)
     _warn(report.warnings)
@@ -86,7 +89,7 @@ def reason_cmd(
 @click.pass_context
 def explain_cmd(ctx: click.Context, subject: str, predicate: str, obj: str, data: tuple[str, ...]) -> None:
     """Explain an edge: the asserted edges (with quotes) and axioms it follows from."""
-    from spasmkg import reason
+    from spasmkg.reason import explain as reason
 
     text = reason.explain_text(subject, predicate, obj, data=data_of(ctx, data))
     emit(text, medical=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, format_option
-from spasmkg.evidence import Evidence, evidence_lines
+from spasmkg.engine.evidence import Evidence, evidence_lines
 
 
 @click.command("show")
@@ -21,7 +22,7 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
     TERM may be a CURIE (skr:heavy_lifting), an IRI, a label or a synonym (case-insensitive).
     """
     from spasmkg import api
-    from spasmkg.engine import DEFAULT_TIMEOUT, bounded
+    from spasmkg.engine.execute import DEFAULT_TIMEOUT, bounded
 
     all_data = data_of(ctx, data)
     api.store(all_data)  # load first; resolving the term and the queries are bounded (terms: 500 chars)
@@ -29,12 +30,12 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
     if fmt == "json":
         emit(json.dumps(page, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    from spasmkg.safety import terminal_safe
+    from spasmkg.text import terminal_safe
 
     def t(value: object) -> str:  # one field of the data, never a control sequence or a fake line
         return terminal_safe(str(value), multiline=False)
 
-    page = {
+    view: dict[str, Any] = {
         **page,
         **{k: t(page[k]) for k in ("label", "curie", "iri")},
         "types": [t(x) for x in page["types"]],
@@ -44,17 +45,17 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
             {**e, "predicateLabel": t(e["predicateLabel"]), "otherLabel": t(e["otherLabel"])} for e in page["edges"]
         ],
     }
-    lines = [f"{page['label']}  ({page['curie']})", f"  IRI: {page['iri']}"]
-    if page["types"]:
-        lines.append(f"  types: {', '.join(sorted(page['types']))}")
-    if page["synonyms"]:
-        lines.append(f"  synonyms: {'; '.join(page['synonyms'])}")
-    if page["definition"]:
-        lines.append(f"  definition: {page['definition']}")
-    for x in page["xrefs"]:
+    lines = [f"{view['label']}  ({view['curie']})", f"  IRI: {view['iri']}"]
+    if view["types"]:
+        lines.append(f"  types: {', '.join(sorted(view['types']))}")
+    if view["synonyms"]:
+        lines.append(f"  synonyms: {'; '.join(view['synonyms'])}")
+    if view["definition"]:
+        lines.append(f"  definition: {view['definition']}")
+    for x in view["xrefs"]:
         lines.append(f"  {x['relation']}: {x['curie']}  <{x['iri']}>")
     for direction, title in (("out", "edges out"), ("in", "edges in")):
-        edges = [e for e in page["edges"] if e["direction"] == direction]
+        edges = [e for e in view["edges"] if e["direction"] == direction]
         if not edges:
             continue
         lines.append(f"  {title}:")
@@ -81,8 +82,8 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
 def search_cmd(ctx: click.Context, text: str, limit: int, fmt: str, data: tuple[str, ...]) -> None:
     """Concepts whose label or synonym matches TEXT, best first."""
     from spasmkg import api
-    from spasmkg.engine import DEFAULT_TIMEOUT, bounded
-    from spasmkg.evidence import URGENCY_WORDS
+    from spasmkg.engine.evidence import URGENCY_WORDS
+    from spasmkg.engine.execute import DEFAULT_TIMEOUT, bounded
     from spasmkg.namespaces import curie
 
     all_data = data_of(ctx, data)

@@ -38,15 +38,16 @@ def network_group() -> None:
 def summary_cmd(ctx: click.Context, top: int, fmt: str, timeout: float, data: tuple[str, ...]) -> None:
     """Concepts and edges per category, most connected causes and treatments (degree, betweenness),
     connected components and isolated concepts (a curation warning)."""
-    from spasmkg import network
-    from spasmkg.safety import time_limit
+    from spasmkg.io.guards import time_limit
+    from spasmkg.network import analysis as network_analysis
+    from spasmkg.network import graph as network_graph
 
     with time_limit(timeout, "network summary"):
-        s = network.summary(network.to_networkx(data_of(ctx, data)), top=top)
+        s = network_analysis.summary(network_graph.to_networkx(data_of(ctx, data)), top=top)
     if fmt == "json":
         emit(json.dumps(s, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network.summary_text(s))
+    emit(network_analysis.summary_text(s))
 
 
 @network_group.command("paths")
@@ -75,19 +76,25 @@ def paths_cmd(
     Edges are followed in either direction but printed in their real direction
     (back muscle spasm --treated by--> rest). FROM and TO may be CURIEs, labels or synonyms.
     """
-    from spasmkg import network
-    from spasmkg.safety import time_limit
+    from spasmkg.io.guards import time_limit
+    from spasmkg.network import analysis as network_analysis
+    from spasmkg.network import graph as network_graph
 
     d = data_of(ctx, data)
     with time_limit(timeout, "network paths"):
-        g = network.to_networkx(d)
-        a, b = network.resolve_node(g, source, d), network.resolve_node(g, target, d)
-        paths = network.find_paths(g, a, b, max_length=max_length, limit=limit)
+        g = network_graph.to_networkx(d)
+        a, b = network_graph.resolve_node(g, source, d), network_graph.resolve_node(g, target, d)
+        paths = network_analysis.find_paths(g, a, b, max_length=max_length, limit=limit)
     if fmt == "json":
-        out = {"from": network.node_ref(g, a), "to": network.node_ref(g, b), "max_length": max_length, "paths": paths}
+        out = {
+            "from": network_graph.node_ref(g, a),
+            "to": network_graph.node_ref(g, b),
+            "max_length": max_length,
+            "paths": paths,
+        }
         emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network.paths_text(g, a, b, paths, max_length), medical=bool(paths))
+    emit(network_analysis.paths_text(g, a, b, paths, max_length), medical=bool(paths))
 
 
 @network_group.command("neighbours")
@@ -104,17 +111,18 @@ def neighbours_cmd(
     ctx: click.Context, term: str, depth: int, evidence: bool, fmt: str, timeout: float, data: tuple[str, ...]
 ) -> None:
     """The concepts within --depth hops of TERM, by distance, with the edges that reach them."""
-    from spasmkg import network
-    from spasmkg.safety import time_limit
+    from spasmkg.io.guards import time_limit
+    from spasmkg.network import analysis as network_analysis
+    from spasmkg.network import graph as network_graph
 
     d = data_of(ctx, data)
     with time_limit(timeout, "network neighbours"):
-        g = network.to_networkx(d)
-        result = network.neighbours(g, network.resolve_node(g, term, d), depth=depth)
+        g = network_graph.to_networkx(d)
+        result = network_analysis.neighbours(g, network_graph.resolve_node(g, term, d), depth=depth)
     if fmt == "json":
         emit(json.dumps(result, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network.neighbours_text(result, evidence=evidence), medical=True)
+    emit(network_analysis.neighbours_text(result, evidence=evidence), medical=True)
 
 
 @network_group.command("export")
@@ -145,13 +153,15 @@ def export_cmd(ctx: click.Context, fmt: str, output: str, timeout: float, data: 
     category), name; edges with subject, predicate (the spasmkg CURIE), object, biolink_predicate
     where the meaning is the same, primary_knowledge_source and the supporting quotes.
     """
-    from spasmkg import network
-    from spasmkg.safety import one_line, time_limit
+    from spasmkg.io.guards import time_limit
+    from spasmkg.network import graph as network_graph
+    from spasmkg.network import kgx as network_kgx
+    from spasmkg.text import one_line
 
-    network.export_paths(fmt, output)  # a bad -o fails before the graph is built
+    network_kgx.export_paths(fmt, output)  # a bad -o fails before the graph is built
     with time_limit(timeout, "network export"):
-        g = network.to_networkx(data_of(ctx, data))
-        written = network.export(g, fmt, output)
+        g = network_graph.to_networkx(data_of(ctx, data))
+        written = network_kgx.export(g, fmt, output)
     for path in written:
         click.echo(f"wrote {one_line(str(path))}", err=True)
 
@@ -191,8 +201,10 @@ def draw_cmd(
     Nodes are labelled boxes coloured by category (legend on top); edges are labelled with their
     relation and an arrow for its direction.
     """
-    from spasmkg import draw
-    from spasmkg.safety import one_line, output_target, time_limit
+    from spasmkg.io.atomic import output_target
+    from spasmkg.io.guards import time_limit
+    from spasmkg.network import draw
+    from spasmkg.text import one_line
 
     draw.check_output(output)
     output_target(output)  # a bad -o fails before the picture is drawn

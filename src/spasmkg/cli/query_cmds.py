@@ -13,7 +13,7 @@ import click
 from spasmkg.cli.common import data_of, data_option, emit, format_option, limits_option
 
 if TYPE_CHECKING:
-    from spasmkg.engine import Result
+    from spasmkg.engine.execute import Result
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
@@ -26,7 +26,7 @@ MAX_QUERY_FILE_BYTES = 4 * 1024 * 1024
 @format_option(("table", "json"), "table")
 def queries_cmd(show_all: bool, fmt: str) -> None:
     """List the named queries: name, summary, parameters (read from each .rq header)."""
-    from spasmkg import catalog
+    from spasmkg.engine import catalog
 
     items = list(catalog.named_queries().values())
     if show_all:
@@ -63,8 +63,8 @@ def _run_and_print(
     which for wide rows can need several times the memory of the rows themselves.
     """
     from spasmkg import api
-    from spasmkg.engine import bounded, check_timeout
-    from spasmkg.formatting import MACHINE_FORMATS, render
+    from spasmkg.engine.execute import bounded, check_timeout
+    from spasmkg.engine.formatting import MACHINE_FORMATS, render
 
     check_timeout(timeout)
     api.store(data)
@@ -82,8 +82,8 @@ def _read_query_file(file: Path, timeout: float) -> str:
     import os
     import stat
 
-    from spasmkg.engine import QueryTimeout, bounded
-    from spasmkg.safety import InputError
+    from spasmkg.engine.execute import bounded
+    from spasmkg.errors import InputError, QueryTimeout
 
     cap = MAX_QUERY_FILE_BYTES
     try:
@@ -145,7 +145,8 @@ def query_cmd(
     data: tuple[str, ...],
 ) -> None:
     """Run the named query NAME (see 'spasmkg queries')."""
-    from spasmkg import api, catalog
+    from spasmkg import api
+    from spasmkg.engine import catalog
 
     q = catalog.get(name)
     values = catalog.parse_params(q, list(params))
@@ -184,8 +185,8 @@ def sparql_cmd(
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE). Updates are refused."""
     from spasmkg import api
-    from spasmkg.engine import check_timeout
-    from spasmkg.safety import InputError
+    from spasmkg.engine.execute import check_timeout
+    from spasmkg.errors import InputError
 
     if (query_text is None) == (file is None):
         raise InputError("give a QUERY or -f FILE (one of them)")

@@ -7,8 +7,8 @@ import json
 import click
 
 from spasmkg.cli.common import Seconds, data_of, emit, format_option
-from spasmkg.reason import DEFAULT_TIMEOUT, HERMIT_MEMORY_MB
-from spasmkg.safety import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
+from spasmkg.io.limits import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
+from spasmkg.reason.hermit import DEFAULT_TIMEOUT, HERMIT_MEMORY_MB
 
 
 @click.command("validate")
@@ -53,7 +53,7 @@ def validate_cmd(
     Exit 2 (one error line, nothing cached) if the OWL check cannot run: no Java, HermiT out of
     memory or over --owl-timeout.
     """
-    from spasmkg import validate
+    from spasmkg.check import validate
 
     report = validate.validate(
         data=data_of(ctx, data),
@@ -78,7 +78,7 @@ def coverage_cmd(fmt: str) -> None:
     JSON keys: sentences, cited, triaged, untriaged (a count), untriaged_sentences (with offsets),
     stale_triage_rows, invalid_triage_rows.
     """
-    from spasmkg.coverage import coverage
+    from spasmkg.check.coverage import coverage
 
     result = coverage()
     if fmt == "json":

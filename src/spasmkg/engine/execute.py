@@ -3,14 +3,14 @@
 Design (see README, "Architecture"):
 
 * pyoxigraph answers every SPARQL query (named or ad hoc). rdflib is not imported on this path.
-* The store comes from :mod:`spasmkg.store`: in memory for the shipped graph, an on-disk cache
+* The store comes from :mod:`spasmkg.engine.store`: in memory for the shipped graph, an on-disk cache
   keyed by content hash for big ``--data`` inputs.
 * Queries run in a worker thread (pyoxigraph releases the GIL), so a timeout can stop waiting;
   the CLI then exits. Results are bounded by a row limit. :func:`bounded` runs any other work
   (resolving terms, rendering the output) under the same time and memory bounds, so the CLI
   counts everything after loading the graph against ``--timeout`` and ``SPASMKG_MAX_QUERY_MB``.
 * The store is read-only by construction: only SPARQL queries (never updates) are evaluated, and
-  ``SERVICE`` is refused before evaluation (see :mod:`spasmkg.sparqlcheck`).
+  ``SERVICE`` is refused before evaluation (see :mod:`spasmkg.engine.sparqlcheck`).
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from spasmkg.safety import MAX_QUERY_MEMORY_GROWTH, InputError, SpasmkgError, brief, wait_bounded
-from spasmkg.store import open_store
+from spasmkg.engine.store import open_store
+from spasmkg.errors import InputError, QueryError, QueryMemoryExceeded, QueryTimeout
+from spasmkg.io.guards import wait_bounded
+from spasmkg.io.limits import MAX_QUERY_MEMORY_GROWTH
+from spasmkg.text import brief
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -34,18 +37,6 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 
 T = TypeVar("T")
-
-
-class QueryTimeout(SpasmkgError):
-    """The query did not finish within its time limit (exit 2)."""
-
-
-class QueryMemoryExceeded(QueryTimeout):
-    """The query (or rendering its result) grew memory past ``SPASMKG_MAX_QUERY_MB`` (exit 2)."""
-
-
-class QueryError(InputError):
-    """The query text is not valid SPARQL or is refused (exit 2)."""
 
 
 def check_timeout(timeout: float | None) -> float | None:
@@ -179,13 +170,13 @@ def run(
     """
     import pyoxigraph
 
+    from spasmkg.engine.sparqlcheck import check_query
     from spasmkg.namespaces import ALL_PREFIXES
-    from spasmkg.sparqlcheck import check_query
 
     check_timeout(timeout)
     check_query(query_text)
     if bindings:
-        from spasmkg.catalog import inject_values
+        from spasmkg.engine.catalog import inject_values
 
         query_text = inject_values(query_text, {k: str(v) for k, v in bindings.items()})
     st = store if store is not None else open_store(data)

@@ -8,7 +8,7 @@
   read-only. The cache is never required: if it cannot be used, the store is built in memory.
 * A cache entry is believed only if it is what this code would build from these inputs:
   its key hashes the inputs' contents, the package version, the source of this module and of
-  :mod:`spasmkg.inputs` (the code that decides what goes into a store) and the pyoxigraph version;
+  :mod:`spasmkg.io.inputs` (the code that decides what goes into a store) and the pyoxigraph version;
   its ``READY`` marker records the SHA-256 of every file of the store, checked on each open
   (0.05 s for a 70 MB store, next to 4 s to rebuild it). Folders are created 0700; a folder or
   entry owned by another user or writable by others is never used. An entry that fails any
@@ -35,8 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg import resources
-from spasmkg.inputs import QUAD_FORMATS, check_input_files, format_name, parse_error_text, rdf_format
-from spasmkg.safety import InputError
+from spasmkg.errors import InputError
+from spasmkg.io.inputs import QUAD_FORMATS, check_input_files, format_name, parse_error_text, rdf_format
+
+#: Extra RDF files merged with the shipped graph, as paths or strings (every API function takes it).
+DataArg = Sequence[Path | str]
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -64,7 +67,8 @@ def code_digest() -> str:
 
     import pyoxigraph
 
-    from spasmkg import __version__, inputs
+    from spasmkg._version import __version__
+    from spasmkg.io import inputs
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{pyoxigraph.__version__}".encode())
     for module_file in (__file__, inputs.__file__):
@@ -141,7 +145,7 @@ def _load_into(store: pyoxigraph.Store, files: Iterable[Path]) -> None:
 def _in_thread(work: Callable[[], None]) -> None:
     """Run ``work`` in a thread while this thread waits, so signal handlers (which Python runs in
     the main thread only, between bytecodes) can clean up during a long native call."""
-    from spasmkg.safety import wait_bounded
+    from spasmkg.io.guards import wait_bounded
 
     box: dict[str, BaseException] = {}
 

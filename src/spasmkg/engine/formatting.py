@@ -13,10 +13,10 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from spasmkg.namespaces import curie
-from spasmkg.safety import terminal_safe
+from spasmkg.text import terminal_safe
 
 if TYPE_CHECKING:
-    from spasmkg.engine import Result
+    from spasmkg.engine.execute import Result
 
 __all__ = ["MACHINE_FORMATS", "cell", "render", "terminal_safe"]
 
@@ -45,7 +45,7 @@ def render(result: Result, fmt: str) -> str:
             return json.dumps({"boolean": result.boolean}) + "\n"
         return ("yes" if result.boolean else "no") + "\n"
     if result.kind == "graph":
-        from spasmkg.engine import Result, py_value
+        from spasmkg.engine.execute import Result, py_value
 
         rows = [{"subject": py_value(s), "predicate": py_value(p), "object": py_value(o)} for s, p, o in result.triples]
         result = Result("select", columns=["subject", "predicate", "object"], rows=rows, truncated=result.truncated)

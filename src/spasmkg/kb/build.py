@@ -5,7 +5,7 @@ corpus quote that supports it. This module finds each quote's character offsets 
 corpus, reifies every edge and typing as an ``owl:Axiom`` annotated with its evidence
 (as OBO ontologies annotate axioms) and writes deterministic Turtle (rdflib ``longturtle``).
 
-Run ``python -m spasmkg.build`` after editing a table; ``--check`` exits 1 when the
+Run ``python -m spasmkg.kb.build`` after editing a table; ``--check`` exits 1 when the
 committed ``knowledge.ttl`` is not what the tables generate.
 """
 
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spasmkg import resources
+from spasmkg.kb.reify import reify
 from spasmkg.namespaces import OA, OBO, SKE, SKR, SPASMKG, XREF_PREFIXES
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def locate(quote: str, corpus: str, where: str) -> tuple[int, int]:
 
 def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
     """Build the knowledge graph (ABox) from the curation tables. Raises CurationError."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib import Graph, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
     sk = Namespace(SPASMKG)
@@ -169,11 +170,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
         if key in seen_axioms:
             return
         seen_axioms.add(key)
-        ax = BNode()
-        g.add((ax, RDF.type, OWL.Axiom))
-        g.add((ax, OWL.annotatedSource, s))
-        g.add((ax, OWL.annotatedProperty, p))
-        g.add((ax, OWL.annotatedTarget, o))
+        ax = reify(g, s, p, o)
         if ev is not None:
             g.add((ax, sk.hasEvidence, ev))
         if how is not None:
@@ -307,11 +304,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             continue
         target = URIRef(XREF_PREFIXES[prefix] + local)
         g.add((s, SKOS[pred], target))
-        ax = BNode()
-        g.add((ax, RDF.type, OWL.Axiom))
-        g.add((ax, OWL.annotatedSource, s))
-        g.add((ax, OWL.annotatedProperty, SKOS[pred]))
-        g.add((ax, OWL.annotatedTarget, target))
+        ax = reify(g, s, SKOS[pred], target)
         g.add((ax, sk.verifiedIn, Literal(row.get("where_seen"))))
         if row.get("object_label"):
             g.add((ax, RDFS.label, Literal(row.get("object_label"))))
@@ -348,7 +341,7 @@ class Grade:
         Grade(support='stated', hedges=('may',), note='')
         >>> Grade.of(Row("t.tsv", 3, {"quote": "It helps.", "support": "inferred"}))
         Traceback (most recent call last):
-        spasmkg.build.CurationError: t.tsv:3: an inferred claim needs a note saying what the curator concluded
+        spasmkg.kb.build.CurationError: t.tsv:3: an inferred claim needs a note saying what the curator concluded
         """
         support, note, quote = row.get("support"), row.get("note"), row.get("quote")
         if support not in SUPPORT_ECO:
@@ -370,14 +363,14 @@ def _sha(text: str) -> str:
 
 HEADER = (
     "# GENERATED FILE - do not edit. Source: ontology/curation/*.tsv; regenerate with\n"
-    "#   python -m spasmkg.build\n"
+    "#   python -m spasmkg.kb.build\n"
     "# Each edge and typing is reified as an owl:Axiom with spasmkg:hasEvidence -> ske:START-END.\n"
 )
 
 
 def render(graph: Graph) -> str:
     """Serialise deterministically: canonical blank-node labels, then rdflib longturtle."""
-    from spasmkg.rdfio import canonical
+    from spasmkg.io.rdf import canonical
 
     return HEADER + canonical(graph).serialize(format="longturtle")
 
@@ -393,11 +386,11 @@ def main(argv: list[str] | None = None) -> int:
     if "--check" in args:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
-            print(f"{target} is out of date: run python -m spasmkg.build", file=sys.stderr)
+            print(f"{target} is out of date: run python -m spasmkg.kb.build", file=sys.stderr)
             return 1
         print(f"{target.name} is current")
         return 0
-    from spasmkg.safety import atomic_write_text
+    from spasmkg.io.atomic import atomic_write_text
 
     atomic_write_text(target, text)
     print(f"wrote {target}")

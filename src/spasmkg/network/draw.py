@@ -26,14 +26,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from spasmkg.network import CATEGORY_ORDER, category_rank, undirected
-from spasmkg.safety import InputError, terminal_safe
+from spasmkg.errors import InputError
+from spasmkg.network.graph import CATEGORY_ORDER, category_rank, undirected
+from spasmkg.text import terminal_safe
 
 if TYPE_CHECKING:
     import networkx as nx
     from matplotlib.figure import Figure
 
-    from spasmkg.api import DataArg
+    from spasmkg.engine.store import DataArg
 
 DEFAULT_CONCEPT = "skr:back_muscle_spasm"
 FORMATS = (".svg", ".png")
@@ -106,7 +107,7 @@ class Drawing:
         """Write SVG (text kept as text) or PNG, atomically."""
         import matplotlib
 
-        from spasmkg.safety import atomic_write_bytes
+        from spasmkg.io.atomic import atomic_write_bytes
 
         fmt = check_output(output)
         buf = io.BytesIO()
@@ -732,7 +733,7 @@ def render(g: nx.MultiDiGraph, centre: str | None = None, *, depth: int = 1, who
 
 def default_drawing(data: DataArg = ()) -> Drawing:
     """The default view: back muscle spasm and its direct neighbours."""
-    from spasmkg.network import resolve_node, to_networkx
+    from spasmkg.network.graph import resolve_node, to_networkx
 
     g = to_networkx(data)
     return render(g, resolve_node(g, DEFAULT_CONCEPT, data))
@@ -740,7 +741,7 @@ def default_drawing(data: DataArg = ()) -> Drawing:
 
 def draw(output: Path, term: str | None = None, *, depth: int = 1, whole: bool = False, data: DataArg = ()) -> Drawing:
     """Render ``term`` (default: back muscle spasm) or the whole graph to ``output`` (.svg or .png)."""
-    from spasmkg.network import resolve_node, to_networkx
+    from spasmkg.network.graph import resolve_node, to_networkx
 
     check_output(output)
     g = to_networkx(data)

@@ -134,7 +134,7 @@ def evidence_lines(ev: Evidence, *, indent: int = 0) -> list[str]:
       curator inference; hedged: "may"; [5:17]
       note: read with care
     """
-    from spasmkg.safety import terminal_safe
+    from spasmkg.text import terminal_safe
 
     pad = " " * indent
     support = "stated in the source" if ev.support == "stated" else "curator inference"

@@ -102,8 +102,8 @@ _SPANS = "SELECT DISTINCT ?start ?end WHERE { ?ev a spasmkg:Evidence ; oa:start 
 
 def coverage() -> Coverage:
     """Account for every sentence of the shipped corpus against the shipped graph and triage tables."""
-    from spasmkg import engine
-    from spasmkg.build import tables
+    from spasmkg.engine import execute as engine
+    from spasmkg.kb.build import tables
 
     spans = sorted((int(r["start"]), int(r["end"])) for r in engine.run(_SPANS, limit=None).rows)
     triage: dict[str, str] = {}

@@ -27,11 +27,11 @@ written to be conservative against the real parser (spargebra, a PEG parser):
 >>> check_query("SELECT * WHERE { ?s ?p ?o .SERVICE <http://example.org/sparql> { ?x ?y ?z } }")
 Traceback (most recent call last):
 ...
-spasmkg.safety.InputError: SERVICE clauses are refused: spasmkg never opens network connections
+spasmkg.errors.InputError: SERVICE clauses are refused: spasmkg never opens network connections
 >>> check_query("SELECT * WHERE { \\\\u0053ERVICE <http://example.org/sparql> {} }")  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-spasmkg.safety.InputError: SERVICE clauses are refused: ... (written with \\u escapes)
+spasmkg.errors.InputError: SERVICE clauses are refused: ... (written with \\u escapes)
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spasmkg.safety import InputError
+from spasmkg.errors import InputError
 
 FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")

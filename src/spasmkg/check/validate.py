@@ -6,7 +6,7 @@ resolve). A violation on a node of a user's file names that file instead of the 
 
 Order: the ``--data`` files are read, then Java is looked for, so a missing JRE is one error
 line (exit 2, with a hint at ``--no-owl``) before the ~10 s SHACL run. HermiT then runs in its
-own process group while pySHACL runs here (:class:`spasmkg.reason.HermitRun`); a HermiT failure
+own process group while pySHACL runs here (:class:`spasmkg.reason.rules.HermitRun`); a HermiT failure
 (out of memory, over its time limit) is an error, exit 2, never a violation, and never cached.
 Ill-typed literals (``"abc"^^xsd:integer``) are reported by the ``literals`` check, with rdflib's
 traceback kept off stderr, and kept away from HermiT, whose parser stops at them.
@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg import resources
+from spasmkg.io.literals import ill_typed_triples, literal_text, node_text, quiet_literal_log
 from spasmkg.namespaces import curie
-from spasmkg.reason import ill_typed_triples, literal_text, node_text, quiet_literal_log
 
 if TYPE_CHECKING:
     import rdflib
@@ -112,7 +112,7 @@ class Origin:
 
 
 # Words that start a curator's instructions in the shapes' messages (tables a --data user does not have).
-_CURATION_HINTS = ("ontology/curation", "spasmkg.build", "knowledge.ttl", "` column", "`quote`", "column of")
+_CURATION_HINTS = ("ontology/curation", "spasmkg.kb.build", "knowledge.ttl", "` column", "`quote`", "column of")
 _SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\. ")
 
 
@@ -138,8 +138,9 @@ def for_data_file(message: str, files: Sequence[str]) -> str:
 
 def _inputs(data: Sequence[str | Path], max_bytes: int | None = None) -> list[Path]:
     """The checked ``--data`` files; their total size is held to the same limit as each one."""
-    from spasmkg.inputs import check_validate_file
-    from spasmkg.safety import MAX_VALIDATE_BYTES, InputError
+    from spasmkg.errors import InputError
+    from spasmkg.io.inputs import check_validate_file
+    from spasmkg.io.limits import MAX_VALIDATE_BYTES
 
     files = [check_validate_file(Path(d), max_bytes) for d in data]
     limit = max_bytes or MAX_VALIDATE_BYTES
@@ -186,7 +187,7 @@ def _key(files: Sequence[Path], owl: bool) -> str:
 
 def _cache_dir() -> Path | None:
     """The validate cache folder (0700), or None if it cannot be used (then validate runs uncached)."""
-    from spasmkg.store import cache_root
+    from spasmkg.engine.store import cache_root
 
     try:
         root = cache_root()
@@ -244,7 +245,8 @@ def _read_cache(path: Path, key: str, owl: bool) -> list[Check] | None:
 
 
 def _write_cache(path: Path, key: str, checks: list[Check]) -> None:
-    from spasmkg.safety import InputError, atomic_write_text
+    from spasmkg.errors import InputError
+    from spasmkg.io.atomic import atomic_write_text
 
     body = [asdict(c) for c in checks]
     entry = {"format": _CACHE_FORMAT, "key": key, "sha256": _body_digest(body), "checks": body}
@@ -262,13 +264,13 @@ def validate(
 ) -> ValidationReport:
     """Validate the shipped graph, merged with the given data files, against the ontology.
 
-    Data files over ``max_bytes`` (default :data:`spasmkg.safety.MAX_VALIDATE_BYTES`), each or in
+    Data files over ``max_bytes`` (default :data:`spasmkg.io.limits.MAX_VALIDATE_BYTES`), each or in
     total, are refused. ``owl_timeout`` bounds HermiT (default
-    :data:`spasmkg.reason.DEFAULT_TIMEOUT`). Raises :class:`spasmkg.reason.ReasonerError` when the OWL
+    :data:`spasmkg.reason.rules.DEFAULT_TIMEOUT`). Raises :class:`spasmkg.reason.rules.ReasonerError` when the OWL
     check cannot give an answer (no Java, out of memory or time): such a run is not cached (a
     report cached from an earlier run with Java is still given without Java).
     """
-    from spasmkg.reason import DEFAULT_TIMEOUT
+    from spasmkg.reason.hermit import DEFAULT_TIMEOUT
 
     files = _inputs(data, max_bytes)
     names = [SHIPPED, *map(str, files)]
@@ -287,12 +289,13 @@ def validate(
 def run_checks(files: Sequence[Path], *, owl: bool = True, owl_timeout: float | None = None) -> list[Check]:
     """Run every check on the shipped graph merged with ``files`` (parsed once, user files first).
 
-    A bad file, then a missing Java (:class:`spasmkg.reason.ReasonerError`), fail before anything slow.
+    A bad file, then a missing Java (:class:`spasmkg.reason.rules.ReasonerError`), fail before anything slow.
     """
     import tempfile
 
-    from spasmkg.rdfio import parse_files
-    from spasmkg.reason import HermitRun, materialise, require_java, write_for_owl
+    from spasmkg.io.rdf import parse_files
+    from spasmkg.reason.hermit import HermitRun, require_java, write_for_owl
+    from spasmkg.reason.rules import materialise
 
     results: dict[str, Check] = {}
     with quiet_literal_log():
@@ -453,7 +456,8 @@ def check_qc(tbox: rdflib.Graph, abox: rdflib.Graph, origin: Origin | None = Non
     import pyoxigraph
     import rdflib
 
-    from spasmkg import catalog, engine
+    from spasmkg.engine import catalog
+    from spasmkg.engine import execute as engine
 
     started = time.perf_counter()
     origin = origin or Origin()

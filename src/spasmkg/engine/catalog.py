@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from spasmkg import resources
-from spasmkg.safety import InputError
+from spasmkg.errors import InputError
 
 #: Longest parameter value or search term accepted (characters). The longest label or synonym in
 #: the graph has under 100; a 123 KB value used to cost 50 s of fuzzy matching (security review M2).
@@ -187,7 +187,7 @@ def inject_values(text: str, values: dict[str, str]) -> str:
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": '"a"'})
     'SELECT ?x WHERE { VALUES ?o { "a" } ?x ?p ?o }'
     """
-    from spasmkg.sparqlcheck import tokens
+    from spasmkg.engine.sparqlcheck import tokens
 
     if not values:
         return text

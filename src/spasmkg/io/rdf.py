@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spasmkg.safety import InputError, brief
+from spasmkg.errors import InputError
+from spasmkg.text import brief
 
 if TYPE_CHECKING:
     import rdflib
@@ -21,63 +22,17 @@ RDFLIB_FORMATS = {
     "application/ld+json": "json-ld",
 }
 
-MAX_JSON_DEPTH = 64
-
-
-def check_jsonld(path: Path) -> Any:
-    """Parse a JSON-LD file and refuse remote contexts and deep nesting (nothing is fetched)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    if not isinstance(doc, dict | list):
-        raise InputError(f"{path}: not a JSON-LD document (expected a JSON object or array)")
-    _walk_jsonld(doc, path, 0)
-    return doc
-
-
-def _walk_jsonld(node: Any, path: Path, depth: int) -> None:
-    if depth > MAX_JSON_DEPTH:
-        raise InputError(f"{path}: JSON-LD nested deeper than {MAX_JSON_DEPTH} levels")
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in ("@context", "@import"):
-                _check_context(value, path)
-            _walk_jsonld(value, path, depth + 1)
-    elif isinstance(node, list):
-        for item in node:
-            _walk_jsonld(item, path, depth + 1)
-
-
-def _check_context(ctx: Any, path: Path) -> None:
-    """Refuse a context that would be fetched: a string (IRI) anywhere in it, or ``@import``."""
-    items = ctx if isinstance(ctx, list) else [ctx]
-    for item in items:
-        if isinstance(item, str):
-            raise InputError(
-                f"{path}: remote JSON-LD @context {item[:80]!r} is refused (nothing is fetched); inline it"
-            )
-        if isinstance(item, list):
-            _check_context(item, path)
-        if isinstance(item, dict) and "@import" in item:
-            raise InputError(f"{path}: JSON-LD @import is refused (nothing is fetched)")
-
-
 def parse_files(files: Iterable[Path]) -> rdflib.Graph:
     """Parse RDF files into one rdflib Graph; errors become one-line InputErrors.
 
-    Every file goes through :func:`spasmkg.inputs.check_input_file` first. Nothing is fetched:
+    Every file goes through :func:`spasmkg.io.inputs.check_input_file` first. Nothing is fetched:
     JSON-LD is checked by :func:`check_jsonld` and handed to rdflib as an already-parsed
     document; RDF/XML with a DOCTYPE is refused (expat would resolve no external entity and
     stops entity expansion, but rdflib's handler takes minutes to get there).
     """
     import rdflib
 
-    from spasmkg.inputs import check_input_file, rdf_format
+    from spasmkg.io.inputs import check_input_file, check_jsonld, rdf_format
     from spasmkg.namespaces import ALL_PREFIXES
 
     g = rdflib.Graph()
@@ -97,11 +52,11 @@ def parse_files(files: Iterable[Path]) -> rdflib.Graph:
         except RecursionError:
             raise InputError(f"{f}: cannot parse as {fmt}: nested too deeply") from None
         except Exception as exc:  # rdflib raises many types; report them as one line, without file content
-            from spasmkg.inputs import parse_error_text
+            from spasmkg.io.inputs import parse_error_text
 
             why = parse_error_text(parse_error_message(exc, f, fmt))
             raise InputError(f"{f}: cannot parse as {fmt}: {why}") from None
-    from spasmkg.inputs import merge_named_graphs
+    from spasmkg.io.inputs import merge_named_graphs
 
     merge_named_graphs(g)  # TriG / N-Quads: named graphs merged into the default graph, as on the query path
     return g

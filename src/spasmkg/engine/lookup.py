@@ -5,7 +5,7 @@ come first, most urgent first (so "numbness" lists *sudden one-sided numbness or
 needs immediate care, above a milder numbness node that matches the word exactly); fuzzy matches
 follow.
 
-Terms are at most :data:`spasmkg.catalog.MAX_TERM_CHARS` characters (longer ones are refused
+Terms are at most :data:`spasmkg.engine.catalog.MAX_TERM_CHARS` characters (longer ones are refused
 before any matching), and the fuzzy score is only computed for labels whose cheap upper bounds
 (``real_quick_ratio``, ``quick_ratio``: linear in the lengths) can still reach the cut-off, so a
 hostile ``--data`` label of any length costs linear time.
@@ -17,10 +17,11 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from spasmkg.catalog import check_term_length
-from spasmkg.evidence import URGENCY_WORDS
+from spasmkg.engine.catalog import check_term_length
+from spasmkg.engine.evidence import URGENCY_WORDS
+from spasmkg.engine.store import DataArg, open_store
+from spasmkg.errors import UnknownTerm
 from spasmkg.namespaces import SPASMKG, curie, expand
-from spasmkg.safety import InputError
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -40,14 +41,6 @@ _FUZZY_CUTOFF = 0.45
 
 #: Urgency levels, most urgent first (the order search ranks red flags in).
 URGENCY_ORDER = tuple(URGENCY_WORDS)
-
-
-class UnknownTerm(InputError):
-    """A term that matches no concept, or several (exit 2); ``suggestions`` lists close matches."""
-
-    def __init__(self, message: str, suggestions: list[str]):
-        super().__init__(message)
-        self.suggestions = suggestions
 
 
 @dataclass(frozen=True)
@@ -158,3 +151,19 @@ class LabelIndex:
         fuzzy = int(m.score < 0.7)
         urgency = URGENCY_ORDER.index(m.urgency) if m.urgency in URGENCY_ORDER else len(URGENCY_ORDER)
         return (fuzzy, urgency if not fuzzy else len(URGENCY_ORDER), -m.score, m.label)
+
+
+_INDEXES: dict[int, LabelIndex] = {}
+
+
+def label_index(data: DataArg = ()) -> LabelIndex:
+    """Labels and synonyms of the graph, for resolving terms (memoised per store)."""
+    st = open_store(tuple(str(d) for d in data))
+    if id(st) not in _INDEXES:
+        _INDEXES[id(st)] = LabelIndex(st)
+    return _INDEXES[id(st)]
+
+
+def resolve(term: str, data: DataArg = ()) -> str:
+    """IRI of a concept given as CURIE, IRI, label or synonym (case-insensitive)."""
+    return label_index(data).resolve(term)

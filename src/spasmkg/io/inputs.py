@@ -8,13 +8,15 @@ should not see (``x.rdf -> /etc/passwd``), and parsers quote what they could not
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from spasmkg.safety import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES, InputError
+from spasmkg.errors import InputError
+from spasmkg.io.limits import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
 
 _FORMATS = {
     ".ttl": "text/turtle",
@@ -93,8 +95,6 @@ def check_input_file(path: Path | str, *, max_bytes: int = MAX_INPUT_BYTES, purp
         if exc.start < len(head) - 4:  # not just a multibyte character cut at the block end
             raise InputError(f"{path}: invalid UTF-8 at byte {exc.start} (RDF files must be UTF-8)") from None
     if fmt == "application/ld+json":
-        from spasmkg.rdfio import check_jsonld
-
         check_jsonld(path)
     if fmt == "application/rdf+xml":
         where = _find_markup(path, (b"<!DOCTYPE", b"<!ENTITY"))
@@ -174,7 +174,7 @@ def merge_named_graphs(graph: Any) -> None:
 
     rdflib's TriG and N-Quads parsers put named-graph triples in other contexts of the graph's
     store, where a plain ``Graph`` never shows them (export and validate saw none). Merging them
-    gives the rdflib paths the same triples as the query path (see :mod:`spasmkg.store`).
+    gives the rdflib paths the same triples as the query path (see :mod:`spasmkg.engine.store`).
     """
     store = graph.store
     if not getattr(store, "context_aware", False):
@@ -220,3 +220,51 @@ def _find_markup(path: Path, needles: tuple[bytes, ...]) -> int | None:
             tail = block[-overlap:]
             offset += len(block)
     return None
+
+
+# ---------------------------------------------------------------- JSON-LD without fetching
+
+MAX_JSON_DEPTH = 64
+
+
+def check_jsonld(path: Path) -> Any:
+    """Parse a JSON-LD file and refuse remote contexts and deep nesting (nothing is fetched)."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise InputError(f"{path}: JSON nested too deeply") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: invalid UTF-8 at byte {exc.start}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    if not isinstance(doc, dict | list):
+        raise InputError(f"{path}: not a JSON-LD document (expected a JSON object or array)")
+    _walk_jsonld(doc, path, 0)
+    return doc
+
+
+def _walk_jsonld(node: Any, path: Path, depth: int) -> None:
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(f"{path}: JSON-LD nested deeper than {MAX_JSON_DEPTH} levels")
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                _check_context(value, path)
+            _walk_jsonld(value, path, depth + 1)
+    elif isinstance(node, list):
+        for item in node:
+            _walk_jsonld(item, path, depth + 1)
+
+
+def _check_context(ctx: Any, path: Path) -> None:
+    """Refuse a context that would be fetched: a string (IRI) anywhere in it, or ``@import``."""
+    items = ctx if isinstance(ctx, list) else [ctx]
+    for item in items:
+        if isinstance(item, str):
+            raise InputError(
+                f"{path}: remote JSON-LD @context {item[:80]!r} is refused (nothing is fetched); inline it"
+            )
+        if isinstance(item, list):
+            _check_context(item, path)
+        if isinstance(item, dict) and "@import" in item:
+            raise InputError(f"{path}: JSON-LD @import is refused (nothing is fetched)")
