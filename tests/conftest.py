@@ -32,7 +32,7 @@ def corpus() -> str:
 
 
 @pytest.fixture(scope="session")
-def graph():  # type: ignore[no-untyped-def]
+def graph():
     import spasmkg
 
     return spasmkg.load()

@@ -23,7 +23,7 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
-def g():  # type: ignore[no-untyped-def]
+def g():
     return network_graph.to_networkx()
 
 
@@ -32,7 +32,7 @@ def default_view() -> draw.Drawing:
     return draw.default_drawing()
 
 
-def _expected_categories(g) -> set[str]:  # type: ignore[no-untyped-def]
+def _expected_categories(g) -> set[str]:
     view = {SPASM} | set(g.predecessors(SPASM)) | set(g.successors(SPASM))
     return {g.nodes[n]["category"] for n in view}
 
@@ -43,7 +43,7 @@ def _svg_text(path: Path) -> str:
     return " ".join(" ".join(t.itertext()) for t in root.iter(SVG_NS + "text"))
 
 
-def test_default_svg_and_png(tmp_path: Path, g) -> None:  # type: ignore[no-untyped-def]
+def test_default_svg_and_png(tmp_path: Path, g) -> None:
     runner = CliRunner()
     for name in ("x.svg", "x.png"):
         result = runner.invoke(cli, ["draw", "-o", str(tmp_path / name)], catch_exceptions=False)
@@ -64,7 +64,7 @@ def test_default_svg_and_png(tmp_path: Path, g) -> None:  # type: ignore[no-unty
     assert "treated by →" in text and "causes →" in text  # edge labels with their direction
 
 
-def test_default_view_labels_do_not_overlap(default_view: draw.Drawing, g) -> None:  # type: ignore[no-untyped-def]
+def test_default_view_labels_do_not_overlap(default_view: draw.Drawing, g) -> None:
     boxes = draw.label_boxes(default_view)
     neighbours = set(g.predecessors(SPASM)) | set(g.successors(SPASM))
     kinds = [b.kind for b in boxes]
@@ -87,7 +87,7 @@ def test_overlap_check_detects_overlaps() -> None:
     assert not draw.overlapping([a, draw.LabelBox("node", "c", 10, 0, 20, 10)])  # touching is fine
 
 
-def test_depth_two_view_has_no_overlapping_boxes(tmp_path: Path, g) -> None:  # type: ignore[no-untyped-def]
+def test_depth_two_view_has_no_overlapping_boxes(tmp_path: Path, g) -> None:
     d = draw.render(g, SKR + "heavy_lifting", depth=2)
     assert d.layout == "spring"
     boxes = [b for b in draw.label_boxes(d) if b.kind in ("node", "centre")]

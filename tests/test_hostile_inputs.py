@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 from spasmkg import api, resources
 from spasmkg.cli import cli
 from spasmkg.engine import catalog
+from spasmkg.engine.rdflib_backend import sparql_rdflib
 from spasmkg.errors import InputError, NetworkRefused, SpasmkgError
 from spasmkg.io import atomic, guards
 
@@ -101,7 +102,7 @@ def quiet(server: Server) -> Iterator[Server]:
     assert server.requests == [], f"spasmkg opened a network connection: {server.requests}"
 
 
-def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120, stdin: str | None = None):  # type: ignore[no-untyped-def]
+def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120, stdin: str | None = None):
     """``python -m spasmkg ARGS`` in a subprocess (the real entry point)."""
     return subprocess.run(
         [sys.executable, "-m", "spasmkg", *args],
@@ -114,7 +115,7 @@ def run(*args: str, env: dict[str, str] | None = None, timeout: float = 120, std
     )
 
 
-def one_line_error(proc, code: int = 2, match: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def one_line_error(proc, code: int = 2, match: str | None = None) -> str:
     """Assert a single ``error: ...`` line on stderr, the exit code, and no traceback."""
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode == code, (proc.returncode, proc.stdout[-2000:], proc.stderr[-2000:])
@@ -212,7 +213,7 @@ def test_service_refused_via_api(quiet: Server, template: str) -> None:
     with pytest.raises(InputError, match="SERVICE"):
         api.sparql(q, writable=True)
     with pytest.raises(InputError, match="SERVICE"):
-        api.sparql_rdflib(q)
+        sparql_rdflib(q)
 
 
 def test_load_refused_even_on_a_writable_copy(quiet: Server) -> None:
@@ -253,7 +254,7 @@ BYPASSES = [
 ]
 
 
-def _bait_store(srv: Server):  # type: ignore[no-untyped-def]
+def _bait_store(srv: Server):
     """A store on which every pattern above matches, so a parsed SERVICE really is called."""
     import pyoxigraph
 
@@ -432,7 +433,7 @@ def test_owl_imports_not_followed_by_reasoner_in_process(quiet: Server, tmp_path
 
 def test_from_clause_not_fetched(quiet: Server) -> None:
     q = f"SELECT * FROM <{quiet.url('g')}> FROM NAMED <{quiet.url('n')}> WHERE {{ ?s ?p ?o }} LIMIT 1"
-    api.sparql_rdflib(q)
+    sparql_rdflib(q)
     api.sparql(q)
     assert invoke("sparql", q).code == 0
 
@@ -543,7 +544,7 @@ def test_update_refused_everywhere(query: str, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="UPDATE is refused"):
         api.sparql(query)
     with pytest.raises(InputError, match="UPDATE is refused"):
-        api.sparql_rdflib(query)
+        sparql_rdflib(query)
     out = invoke("sparql", query)
     assert out.code == 2 and "UPDATE is refused" in out.message, out.message
     f = tmp_path / "update.rq"

@@ -10,6 +10,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
 from spasmkg import resources
+from spasmkg.io.cache import sha256_file
 from spasmkg.kb import build
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,14 +19,14 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 SKR = "https://w3id.org/spasmkg/resource/"
 
 
-def test_corpus_is_vendored_and_hash_recorded(graph, corpus):  # type: ignore[no-untyped-def]
-    sha = resources.sha256_file(resources.corpus_path())
+def test_corpus_is_vendored_and_hash_recorded(graph, corpus):
+    sha = sha256_file(resources.corpus_path())
     assert (URIRef(SKR + build.CORPUS_ID), SK.sha256, None) in graph
     assert str(graph.value(URIRef(SKR + build.CORPUS_ID), SK.sha256)) == sha
     assert len(corpus) > 20_000
 
 
-def test_every_evidence_quote_matches_its_offsets(graph, corpus):  # type: ignore[no-untyped-def]
+def test_every_evidence_quote_matches_its_offsets(graph, corpus):
     evidence = list(graph.subjects(RDF.type, SK.Evidence))
     assert len(evidence) > 100
     for ev in evidence:
@@ -34,14 +35,14 @@ def test_every_evidence_quote_matches_its_offsets(graph, corpus):  # type: ignor
         assert start < end
 
 
-def _object_property_edges(graph):  # type: ignore[no-untyped-def]
+def _object_property_edges(graph):
     props = set(graph.subjects(RDF.type, OWL.ObjectProperty))
     for s, p, o in graph:
         if p in props and str(s).startswith(SKR) and str(o).startswith(SKR):
             yield s, p, o
 
 
-def test_every_asserted_edge_and_typing_has_evidence(graph):  # type: ignore[no-untyped-def]
+def test_every_asserted_edge_and_typing_has_evidence(graph):
     edges = list(_object_property_edges(graph))
     typings = [
         (s, RDF.type, o)
@@ -74,7 +75,7 @@ def test_build_is_deterministic():
     assert build.render(build.build_graph()) == build.render(build.build_graph())
 
 
-def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):  # type: ignore[no-untyped-def]
+def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):
     for sub in ("entities", "claims", "guidance", "mappings"):
         (tmp_path / sub).mkdir()
     (tmp_path / "entities" / "x.tsv").write_text(
@@ -118,7 +119,7 @@ def _vendored_identifiers() -> dict[str, set[str]]:
     return table
 
 
-def test_every_cross_reference_was_verified_in_a_primary_source(graph):  # type: ignore[no-untyped-def]
+def test_every_cross_reference_was_verified_in_a_primary_source(graph):
     """No invented identifiers: every xref is in the vendored verified list, with its source."""
     from spasmkg.namespaces import curie
 
@@ -137,7 +138,7 @@ def test_every_cross_reference_was_verified_in_a_primary_source(graph):  # type:
     assert seen >= 50
 
 
-def test_red_flags_have_exactly_one_known_urgency(graph):  # type: ignore[no-untyped-def]
+def test_red_flags_have_exactly_one_known_urgency(graph):
     allowed = {SK.ImmediateCare, SK.PromptCare, SK.SeeDoctor}
     flags = list(graph.subjects(RDF.type, SK.RedFlag))
     assert len(flags) >= 10
@@ -146,7 +147,7 @@ def test_red_flags_have_exactly_one_known_urgency(graph):  # type: ignore[no-unt
         assert len(urgencies) == 1 and urgencies <= allowed, f
 
 
-def test_conflicting_advice_is_modelled_both_ways(graph):  # type: ignore[no-untyped-def]
+def test_conflicting_advice_is_modelled_both_ways(graph):
     """Plenty of rest vs. bed rest prolongs a spasm: both sides kept and linked."""
     pairs = list(graph.subject_objects(SK.conflictsWith))
     assert len(pairs) >= 3
@@ -155,7 +156,7 @@ def test_conflicting_advice_is_modelled_both_ways(graph):  # type: ignore[no-unt
     assert "In the majority of cases, patients would be recommended to have plenty of rest." in quotes
 
 
-def test_quantities_are_typed_with_units(graph):  # type: ignore[no-untyped-def]
+def test_quantities_are_typed_with_units(graph):
     from rdflib.namespace import XSD
 
     guidance = list(graph.subjects(RDF.type, SK.QuantitativeGuidance))

@@ -12,6 +12,7 @@ import pytest
 from spasmkg import api
 from spasmkg.engine import catalog
 from spasmkg.engine import execute as engine
+from spasmkg.engine.rdflib_backend import sparql_rdflib
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "qc"
@@ -42,7 +43,7 @@ def test_qc_query_catches_its_fixture(path: Path) -> None:
     rows = engine.run(text, data=[fixture], limit=None)
     assert rows.rows, f"{path.name} returned no row on {fixture.name}"
     assert any("qc_fixture" in str(v) for row in rows.rows for v in row.values()), rows.rows
-    assert _rows(rows) == _rows(api.sparql_rdflib(text, data=[fixture])), "pyoxigraph and rdflib disagree"
+    assert _rows(rows) == _rows(sparql_rdflib(text, data=[fixture])), "pyoxigraph and rdflib disagree"
 
 
 def test_stats_counts_an_edge_without_evidence() -> None:

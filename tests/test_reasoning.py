@@ -16,14 +16,14 @@ needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT nee
 
 
 @pytest.fixture(scope="module")
-def materialised():  # type: ignore[no-untyped-def]
+def materialised():
     import spasmkg
     from spasmkg.reason.rules import materialise
 
     return materialise(spasmkg.load())
 
 
-def test_kinds_of_muscle_relaxant_inherit_the_driving_contraindication_only_by_inference(materialised):  # type: ignore[no-untyped-def]
+def test_kinds_of_muscle_relaxant_inherit_the_driving_contraindication_only_by_inference(materialised):
     edge = (SKR + "skeletal_muscle_relaxant_combinations", SK + "contraindicatedDuring", SKR + "driving")
     assert edge not in materialised.asserted
     assert edge in materialised.derivations
@@ -32,11 +32,11 @@ def test_kinds_of_muscle_relaxant_inherit_the_driving_contraindication_only_by_i
     assert class_level in materialised.asserted
 
 
-def test_inverse_edges_are_materialised(materialised):  # type: ignore[no-untyped-def]
+def test_inverse_edges_are_materialised(materialised):
     assert (SKR + "driving", SK + "contraindicates", SKR + "muscle_relaxants") in materialised.derivations
 
 
-def test_shipped_graph_has_no_clash(materialised):  # type: ignore[no-untyped-def]
+def test_shipped_graph_has_no_clash(materialised):
     assert materialised.clashes == []
 
 
@@ -81,7 +81,7 @@ def test_explain_of_a_non_entailed_edge_is_an_input_error():
     assert proc.returncode == 2 and "does not state or entail" in proc.stderr
 
 
-def test_reason_writes_only_inferred_triples(tmp_path):  # type: ignore[no-untyped-def]
+def test_reason_writes_only_inferred_triples(tmp_path):
     import rdflib
 
     out = tmp_path / "inferred.ttl"
@@ -102,7 +102,7 @@ def test_reason_writes_only_inferred_triples(tmp_path):  # type: ignore[no-untyp
     assert asserted not in g
 
 
-def test_export_inferred_marks_inferred_edges(tmp_path):  # type: ignore[no-untyped-def]
+def test_export_inferred_marks_inferred_edges(tmp_path):
     import rdflib
     from rdflib.namespace import OWL
 

@@ -119,7 +119,7 @@ def test_output_with_a_trailing_slash_is_refused(tmp_path: Path) -> None:
         assert "folder" in proc.stderr, proc.stderr
         assert not (tmp_path / "newdir").exists(), f"{args}: wrote a file named newdir"
     with pytest.raises(errors.InputError, match="folder"):
-        atomic.atomic_write_text(str(tmp_path / "x") + "/", "text")  # type: ignore[arg-type]
+        atomic.atomic_write_text(str(tmp_path / "x") + "/", "text")
 
 
 def test_symlink_loop_gives_one_line(tmp_path: Path) -> None:
@@ -291,7 +291,9 @@ def _deep_rdfxml(path: Path, depth: int) -> None:
 
 
 def _chain_from_root(g: rdflib.Graph) -> list[rdflib.term.Node]:
-    p, node, seen = rdflib.URIRef("http://e/p"), rdflib.URIRef("http://e/root"), []
+    p = rdflib.URIRef("http://e/p")
+    node: rdflib.term.Node = rdflib.URIRef("http://e/root")
+    seen: list[rdflib.term.Node] = []
     while True:
         nxt = list(g.objects(node, p))
         if not nxt:

@@ -29,6 +29,7 @@ import spasmkg
 from spasmkg import api
 from spasmkg.engine import execute as engine
 from spasmkg.engine import store
+from spasmkg.engine.rdflib_backend import algebra_has, sparql_rdflib
 from spasmkg.errors import InputError
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -73,14 +74,14 @@ def test_service_written_with_codepoint_escapes_is_refused_on_every_api_path(qui
     """rdflib expands \\uXXXX before parsing (SPARQL 1.1 §19.2): the reviewer's query reached the server."""
     for q in _escaped_service_queries(quiet):
         with pytest.raises(InputError, match="SERVICE"):
-            api.sparql_rdflib(q)
+            sparql_rdflib(q)
         with pytest.raises(InputError):
             api.sparql(q)
         with pytest.raises(InputError):
             api.sparql(q, writable=True)
     # an update hidden the same way
     with pytest.raises(InputError, match="UPDATE is refused"):
-        api.sparql_rdflib("SELECT * WHERE { ?s ?p ?o } ; \\u0044ROP ALL")
+        sparql_rdflib("SELECT * WHERE { ?s ?p ?o } ; \\u0044ROP ALL")
 
 
 def test_service_with_escapes_refused_by_the_cli(quiet: Server) -> None:
@@ -93,11 +94,11 @@ def test_rdflib_algebra_is_checked_before_evaluation() -> None:
     from rdflib.plugins.sparql import prepareQuery
 
     parsed = prepareQuery("SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?a ?b ?c } } }")
-    assert api.algebra_has(parsed.algebra, "ServiceGraphPattern")
-    assert not api.algebra_has(prepareQuery("SELECT * WHERE { ?s ?p ?o }").algebra, "ServiceGraphPattern")
+    assert algebra_has(parsed.algebra, "ServiceGraphPattern")
+    assert not algebra_has(prepareQuery("SELECT * WHERE { ?s ?p ?o }").algebra, "ServiceGraphPattern")
     # a legitimate escape still works on both engines
     q = 'SELECT ?l WHERE { ?f a spasmkg:RedFlag ; rdfs:label ?l FILTER(CONTAINS(?l, "\\u0073pasm")) }'
-    assert sorted(r["l"] for r in api.sparql_rdflib(q).rows) == sorted(r["l"] for r in api.sparql(q).rows)
+    assert sorted(r["l"] for r in sparql_rdflib(q).rows) == sorted(r["l"] for r in api.sparql(q).rows)
 
 
 # ------------------------------------------------------------------ M1: rendering inside the bounds
@@ -255,13 +256,13 @@ def test_cache_key_covers_the_code_that_builds_the_store(tmp_path: Path, monkeyp
     (tmp_path / "small.ttl").write_text("<http://x/a> <http://x/b> <http://x/c> .\n")
     files = [tmp_path / "small.ttl"]
     before = store.content_key(files)
-    store.code_digest.cache_clear()
+    store.store_code_digest.cache_clear()
     monkeypatch.setattr(spasmkg._version, "__version__", "0.0.0-other")
     try:
         assert store.content_key(files) != before
     finally:
         monkeypatch.undo()
-        store.code_digest.cache_clear()
+        store.store_code_digest.cache_clear()
     assert store.content_key(files) == before
 
 

@@ -30,16 +30,16 @@ STATED = URIRef("http://purl.obolibrary.org/obo/ECO_0000303")
 INFERRED = URIRef("http://purl.obolibrary.org/obo/ECO_0000305")
 
 
-def claim_axioms(graph):  # type: ignore[no-untyped-def]
+def claim_axioms(graph):
     return sorted(set(graph.subjects(SK.hasEvidence, None)), key=str)
 
 
-def quote_of(graph, ev) -> str:  # type: ignore[no-untyped-def]
+def quote_of(graph, ev) -> str:
     """The evidence text (also read through the pre-2026-11-30 ``spasmkg:quote``, so the tests judge old graphs too)."""
     return str(graph.value(ev, OA.exact) or graph.value(ev, SK.quote))
 
 
-def axioms_of(graph, s, p, o):  # type: ignore[no-untyped-def]
+def axioms_of(graph, s, p, o):
     return [
         ax
         for ax in graph.subjects(OWL.annotatedSource, s)
@@ -50,7 +50,7 @@ def axioms_of(graph, s, p, o):  # type: ignore[no-untyped-def]
 # ---------------------------------------------------------------- the evidence model
 
 
-def test_every_claim_has_exactly_one_eco_evidence_type(graph):  # type: ignore[no-untyped-def]
+def test_every_claim_has_exactly_one_eco_evidence_type(graph):
     axioms = claim_axioms(graph)
     assert len(axioms) > 500
     for ax in axioms:
@@ -58,18 +58,18 @@ def test_every_claim_has_exactly_one_eco_evidence_type(graph):  # type: ignore[n
         assert len(types) == 1 and types <= {STATED, INFERRED}, (ax, types)
 
 
-def test_both_evidence_types_are_used(graph):  # type: ignore[no-untyped-def]
+def test_both_evidence_types_are_used(graph):
     used = {graph.value(ax, SK.evidenceType) for ax in claim_axioms(graph)}
     assert used == {STATED, INFERRED}
 
 
-def test_every_curator_inference_exports_its_note(graph):  # type: ignore[no-untyped-def]
+def test_every_curator_inference_exports_its_note(graph):
     for ax in graph.subjects(SK.evidenceType, INFERRED):
         note = graph.value(ax, SKOS.editorialNote)
         assert note is not None and len(str(note)) >= 10, ax
 
 
-def test_curator_notes_reach_the_graph(graph):  # type: ignore[no-untyped-def]
+def test_curator_notes_reach_the_graph(graph):
     """Review: "the note column is not exported". Every row note becomes a skos:editorialNote."""
     notes_in_tables = {
         row.get("note") for kind in ("entities", "claims", "guidance") for row in build.tables(kind) if row.get("note")
@@ -78,7 +78,7 @@ def test_curator_notes_reach_the_graph(graph):  # type: ignore[no-untyped-def]
     assert notes_in_tables and notes_in_tables <= notes_in_graph
 
 
-def test_every_hedge_is_verbatim_in_its_quote(graph):  # type: ignore[no-untyped-def]
+def test_every_hedge_is_verbatim_in_its_quote(graph):
     hedged = list(graph.subject_objects(SK.hedge))
     assert len(hedged) >= 20
     for ax, hedge in hedged:
@@ -93,7 +93,7 @@ def test_every_hedge_is_verbatim_in_its_quote(graph):  # type: ignore[no-untyped
         ("noxious_stimulus", "causes", None, "one of the theories"),
     ],
 )
-def test_review_hedges_are_kept(graph, subject, predicate, obj, hedge):  # type: ignore[no-untyped-def]
+def test_review_hedges_are_kept(graph, subject, predicate, obj, hedge):
     """Review §3 "Hedges lost in the graph"."""
     hedges = set()
     for ax in graph.subjects(OWL.annotatedProperty, SK[predicate]):
@@ -103,7 +103,7 @@ def test_review_hedges_are_kept(graph, subject, predicate, obj, hedge):  # type:
     assert hedge in hedges, hedges
 
 
-def test_evidence_is_a_web_annotation_selector(graph, corpus):  # type: ignore[no-untyped-def]
+def test_evidence_is_a_web_annotation_selector(graph, corpus):
     evidence = list(graph.subjects(RDF.type, SK.Evidence))
     assert len(evidence) > 150
     for ev in evidence:
@@ -115,7 +115,7 @@ def test_evidence_is_a_web_annotation_selector(graph, corpus):  # type: ignore[n
         assert graph.value(ev, SK.startOffset) is None  # one model: the oa: properties replaced the old ones
 
 
-def test_build_refuses_ungraded_rows_and_hedges_not_in_the_quote(tmp_path):  # type: ignore[no-untyped-def]
+def test_build_refuses_ungraded_rows_and_hedges_not_in_the_quote(tmp_path):
     for sub in ("entities", "claims", "guidance", "mappings"):
         (tmp_path / sub).mkdir()
     quote = "Driving is not permitted while under the influence of muscle relaxants."
@@ -134,7 +134,7 @@ def test_build_refuses_ungraded_rows_and_hedges_not_in_the_quote(tmp_path):  # t
 # ---------------------------------------------------------------- the review's defect classes
 
 
-def test_urgencies_the_text_does_not_state_are_curator_inferences(graph):  # type: ignore[no-untyped-def]
+def test_urgencies_the_text_does_not_state_are_curator_inferences(graph):
     """Review §3/§5.1-2: 11 of 16 urgencies were invented and shown with quotes that look like support."""
     teaser = "Find out when back pain symptoms mean it's time to see an orthopedic specialist."
     for ax in graph.subjects(OWL.annotatedProperty, SK.hasUrgency):
@@ -145,7 +145,7 @@ def test_urgencies_the_text_does_not_state_are_curator_inferences(graph):  # typ
             assert any(w in text for w in ("seek", "doctor", "care")), (graph.value(ax, OWL.annotatedSource), quotes)
 
 
-def test_neurological_red_flags_are_never_left_at_the_lowest_level(graph):  # type: ignore[no-untyped-def]
+def test_neurological_red_flags_are_never_left_at_the_lowest_level(graph):
     """Review §5.1: numbness, tingling, weakness, incoordination, balance got "see a doctor" by default."""
     for flag in graph.subjects(RDF.type, SK.RedFlag):
         label = str(graph.value(flag, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))).lower()
@@ -153,24 +153,24 @@ def test_neurological_red_flags_are_never_left_at_the_lowest_level(graph):  # ty
             assert graph.value(flag, SK.hasUrgency) != SK.SeeDoctor, label
 
 
-def test_weak_muscles_are_not_the_red_flag(graph):  # type: ignore[no-untyped-def]
+def test_weak_muscles_are_not_the_red_flag(graph):
     """Review §3: "weak muscles" (a cause) and "episodes of weakness" (a red flag) were one node."""
     assert (SKR.muscle_weakness, SK.causes, None) not in graph
     assert (SKR.weak_muscles, SK.causes, None) in graph
     assert (SKR.weak_muscles, RDF.type, SK.RedFlag) not in graph
 
 
-def test_unsupported_myokymia_links_are_gone(graph):  # type: ignore[no-untyped-def]
+def test_unsupported_myokymia_links_are_gone(graph):
     assert (SKR.myokymia, SK.locatedIn, SKR.eyelid) not in graph
     assert Literal("eyelid twitches", lang="en") not in set(graph.objects(SKR.myokymia, SKOS.altLabel))
 
 
-def test_manufactured_conflicts_are_gone(graph):  # type: ignore[no-untyped-def]
+def test_manufactured_conflicts_are_gone(graph):
     for a, b in (("rec_stretch_is_best", "rec_plenty_of_rest"), ("rec_give_it_a_rest", "rec_move_as_tolerated")):
         assert (SKR[a], SK.conflictsWith, SKR[b]) not in graph and (SKR[b], SK.conflictsWith, SKR[a]) not in graph
 
 
-def test_missing_conflicts_are_modelled(graph):  # type: ignore[no-untyped-def]
+def test_missing_conflicts_are_modelled(graph):
     """Review §3: spasm duration and scoliosis conflicts were missing."""
     guidance = set(graph.subjects(RDF.type, SK.QuantitativeGuidance))
     assert any(s in guidance and o in guidance for s, o in graph.subject_objects(SK.conflictsWith))
@@ -183,7 +183,7 @@ def test_missing_conflicts_are_modelled(graph):  # type: ignore[no-untyped-def]
     assert any((a, SK.conflictsWith, b) in graph for a in scoliosis_recs for b in scoliosis_recs)
 
 
-def test_quantities_say_what_the_text_says(graph):  # type: ignore[no-untyped-def]
+def test_quantities_say_what_the_text_says(graph):
     """Review §1/§5.5-6: "or longer" stored as a max, "usually a couple days" as a max, calcium as a dose."""
     stated = {str(graph.value(g, SK.statedAs)): g for g in graph.subjects(RDF.type, SK.QuantitativeGuidance)}
     longer = next(g for s, g in stated.items() if "or longer" in s)
@@ -203,17 +203,17 @@ def test_quantities_say_what_the_text_says(graph):  # type: ignore[no-untyped-de
         ("muscle_spasm", "http://id.nlm.nih.gov/mesh/D013035"),
     ],
 )
-def test_doubtful_exact_matches_are_relaxed(graph, concept, vocabulary_iri):  # type: ignore[no-untyped-def]
+def test_doubtful_exact_matches_are_relaxed(graph, concept, vocabulary_iri):
     """Review §4: exactMatch where the concepts are not the same thing."""
     assert (SKR[concept], SKOS.exactMatch, URIRef(vocabulary_iri)) not in graph
 
 
-def test_no_narrow_match_from_a_state_to_a_disorder(graph):  # type: ignore[no-untyped-def]
+def test_no_narrow_match_from_a_state_to_a_disorder(graph):
     for concept in ("anxiety", "depression"):
         assert not list(graph.objects(SKR[concept], SKOS.narrowMatch)), concept
 
 
-def test_recall_gaps_are_filled(graph):  # type: ignore[no-untyped-def]
+def test_recall_gaps_are_filled(graph):
     """Review §2: absent corpus facts."""
     quotes = " ".join(str(q) for q in graph.objects(None, OA.exact))
     for text in (
@@ -265,7 +265,7 @@ def test_segmenter_handles_the_corpus_odd_spots() -> None:
         assert "|" not in s.text and s.text == s.text.strip()
 
 
-def test_segments_are_spans_of_the_corpus(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_segments_are_spans_of_the_corpus(corpus) -> None:
     sentences = segment(corpus)
     assert len(sentences) > 200
     for s in sentences:

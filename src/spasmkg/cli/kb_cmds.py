@@ -67,7 +67,7 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
             )
             lines.append(f"    {arrow}")
             for ev in e["evidence"]:
-                lines.extend(evidence_lines(Evidence(**ev), indent=8))
+                lines.extend(evidence_lines(Evidence.from_dict(ev), indent=8))
             if not e["evidence"]:
                 lines.append("        (no evidence)")
     emit("\n".join(lines) + "\n", medical=True)

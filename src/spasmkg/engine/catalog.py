@@ -179,22 +179,59 @@ def parse_params(query: NamedQuery, pairs: list[str] | tuple[str, ...]) -> dict[
 
 
 def inject_values(text: str, values: dict[str, str]) -> str:
-    """Pre-bind variables: insert ``VALUES ?v { term }`` at the start of the WHERE group.
+    """Pre-bind variables as terms.
 
-    ``values`` maps variable names to terms already serialised by an RDF library
-    (N-Triples syntax, escaped), so nothing the user typed becomes query syntax.
+    A named query declares each parameter as a one-variable ``VALUES ?name { default }`` block
+    (``UNDEF`` or an example term), so the file runs unchanged on any SPARQL 1.1 endpoint; the
+    value bound here *replaces* that block's content. A variable without such a block gets
+    ``VALUES ?v { term }`` inserted at the start of the WHERE group. ``values`` maps variable
+    names to terms already serialised by an RDF library (N-Triples syntax, escaped), so nothing
+    the user typed becomes query syntax.
 
     >>> inject_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": '"a"'})
     'SELECT ?x WHERE { VALUES ?o { "a" } ?x ?p ?o }'
+    >>> inject_values("SELECT ?x WHERE { VALUES ?o { UNDEF } ?x ?p ?o }", {"o": '"a"'})
+    'SELECT ?x WHERE { VALUES ?o { "a" } ?x ?p ?o }'
     """
-    from spasmkg.engine.sparqlcheck import tokens
-
     if not values:
         return text
-    toks = tokens(text)
+    blocks = parameter_blocks(text)
+    out = text
+    rest: dict[str, str] = {}
+    # replace from the end so earlier offsets stay valid
+    for name, term in sorted(values.items(), key=lambda kv: -blocks[kv[0]][0] if kv[0] in blocks else 0):
+        if name in blocks:
+            start, end = blocks[name]
+            out = out[:start] + f" {term} " + out[end:]
+        else:
+            rest[name] = term
+    if not rest:
+        return out
+    from spasmkg.engine.sparqlcheck import tokens
+
+    toks = tokens(out)
     where = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "WHERE"), -1)
     brace = next((t for t in toks[where + 1 :] if t.kind == "punct" and t.text == "{"), None)
     if brace is None:
         raise InputError("cannot bind parameters: the query has no WHERE group")
-    clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(values.items()))
-    return text[: brace.start + 1] + " " + clause + text[brace.start + 1 :]
+    clause = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in sorted(rest.items()))
+    return out[: brace.start + 1] + " " + clause + out[brace.start + 1 :]
+
+
+def parameter_blocks(text: str) -> dict[str, tuple[int, int]]:
+    """For each one-variable ``VALUES ?name { ... }`` block: the span between its braces.
+
+    Found on the tokens (never inside a string, an IRI or a comment). A variable with more than
+    one such block is left out (it cannot be bound by replacing one).
+    """
+    from spasmkg.engine.sparqlcheck import tokens
+
+    toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    found: dict[str, list[tuple[int, int]]] = {}
+    for i in range(len(toks) - 3):
+        a, v, b = toks[i], toks[i + 1], toks[i + 2]
+        if a.kind == "word" and a.text.upper() == "VALUES" and v.kind == "var" and b.text == "{":
+            close = next((t for t in toks[i + 3 :] if t.kind == "punct" and t.text == "}"), None)
+            if close is not None:
+                found.setdefault(v.text[1:], []).append((b.start + 1, close.start))
+    return {k: spans[0] for k, spans in found.items() if len(spans) == 1}

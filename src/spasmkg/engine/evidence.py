@@ -72,6 +72,27 @@ class Evidence:
         parts.append(f"[{self.start}:{self.end}]")
         return "; ".join(parts)
 
+    def one_line(self) -> str:
+        """``"quote" [start:end]``, flagged when a curator inferred the claim or the quote hedges it
+        (the short form under paths and neighbourhoods), terminal-safe.
+
+        >>> print(Evidence("It may help.", 5, 17, "inferred", ("may",)).one_line())
+        "It may help." [5:17] (curator inference; hedged: 'may')
+        """
+        from spasmkg.text import terminal_safe
+
+        def shown(text: str) -> str:
+            return terminal_safe(text, multiline=False)
+
+        flags = [] if self.support == "stated" else ["curator inference"]
+        flags += [f"hedged: {shown(repr(h))}" for h in self.hedges]
+        return f'"{shown(self.quote)}" [{self.start}:{self.end}]' + (f" ({'; '.join(flags)})" if flags else "")
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Evidence:
+        """The inverse of :meth:`as_dict` (evidence as stored on networkx edges and in JSON)."""
+        return cls(**{**d, "hedges": tuple(d.get("hedges", ()))})
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "quote": self.quote,

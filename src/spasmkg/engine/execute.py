@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from spasmkg.engine.store import open_store
 from spasmkg.errors import InputError, QueryError, QueryMemoryExceeded, QueryTimeout
@@ -37,6 +37,9 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 
 T = TypeVar("T")
+
+#: What a query returns: rows (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
+ResultKind = Literal["select", "ask", "graph"]
 
 
 def check_timeout(timeout: float | None) -> float | None:
@@ -101,7 +104,7 @@ def bounded(work: Callable[[], T], *, timeout: float | None, what: str = "query"
 class Result:
     """The answer of a query: ``rows`` hold plain Python values (IRIs as ``str``)."""
 
-    kind: str  # "select" | "ask" | "graph"
+    kind: ResultKind
     columns: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     boolean: bool | None = None

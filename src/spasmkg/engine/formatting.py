@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from spasmkg.namespaces import curie
 from spasmkg.text import terminal_safe
@@ -18,9 +18,13 @@ from spasmkg.text import terminal_safe
 if TYPE_CHECKING:
     from spasmkg.engine.execute import Result
 
-__all__ = ["MACHINE_FORMATS", "cell", "render", "terminal_safe"]
+__all__ = ["MACHINE_FORMATS", "RESULT_FORMATS", "ResultFormat", "cell", "render", "terminal_safe"]
 
-MACHINE_FORMATS = ("csv", "tsv", "json")
+#: The formats a query result renders to (one list: the CLI's ``-F`` choices come from here).
+ResultFormat = Literal["table", "csv", "tsv", "json", "markdown"]
+RESULT_FORMATS: tuple[ResultFormat, ...] = get_args(ResultFormat)
+#: Formats for programs: values kept exact (no terminal escaping, no CURIE shortening in json).
+MACHINE_FORMATS: tuple[ResultFormat, ...] = ("csv", "tsv", "json")
 
 
 def cell(value: Any) -> str:

@@ -21,7 +21,9 @@ from spasmkg.engine.catalog import check_term_length
 from spasmkg.engine.evidence import URGENCY_WORDS
 from spasmkg.engine.store import DataArg, open_store
 from spasmkg.errors import UnknownTerm
-from spasmkg.namespaces import SPASMKG, curie, expand
+from spasmkg.namespaces import RDF, SPASMKG, curie, expand
+
+RDF_TYPE = RDF + "type"
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -86,6 +88,18 @@ class LabelIndex:
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, curie(iri))
+
+    def resolve_property(self, text: str) -> str:
+        """A property by CURIE, IRI, local name or label (``contraindicatedDuring``, ``contraindicated during``);
+        ``a``/``type`` is ``rdf:type``."""
+        iri = expand(text)
+        if iri is None and (SPASMKG + text) in self.labels:
+            iri = SPASMKG + text
+        if iri is not None and iri in self.labels:
+            return iri
+        if text in ("a", "rdf:type", "type"):
+            return RDF_TYPE
+        return self.resolve(text, what="predicate")
 
     def resolve(self, text: str, *, classes: bool | None = None, what: str = "concept") -> str:
         """Return the IRI for a CURIE, IRI, label or synonym; raise UnknownTerm otherwise."""

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from spasmkg import resources
 from spasmkg.errors import InputError
+from spasmkg.io.cache import cache_root, code_digest, files_key
 from spasmkg.io.inputs import QUAD_FORMATS, check_input_files, format_name, parse_error_text, rdf_format
 
 #: Extra RDF files merged with the shipped graph, as paths or strings (every API function takes it).
@@ -61,43 +62,19 @@ _NOT_DATA = ("LOCK", "LOG", "READY")
 
 
 @cache
-def code_digest() -> str:
+def store_code_digest() -> str:
     """SHA-256 of what decides the content of a store besides the inputs: versions and loader code."""
-    import hashlib
-
     import pyoxigraph
 
-    from spasmkg._version import __version__
+    from spasmkg import _version
     from spasmkg.io import inputs
 
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{pyoxigraph.__version__}".encode())
-    for module_file in (__file__, inputs.__file__):
-        try:
-            h.update(Path(module_file).read_bytes())
-        except (OSError, TypeError):  # no source (a frozen install): the versions still count
-            h.update(b"no-source")
-    return h.hexdigest()
+    return code_digest(f"{CACHE_FORMAT}|{_version.__version__}|{pyoxigraph.__version__}", (__file__, inputs.__file__))
 
 
 def content_key(files: Sequence[Path]) -> str:
-    """A key for the cache: SHA-256 over :func:`code_digest` and the inputs' content hashes and formats."""
-    import hashlib
-
-    h = hashlib.sha256(code_digest().encode())
-    for f in files:
-        h.update(resources.sha256_file(f).encode())
-        h.update(rdf_format(f).encode())
-    return h.hexdigest()
-
-
-def cache_root() -> Path:
-    """The cache folder: ``SPASMKG_CACHE_DIR``, else the user cache dir of platformdirs."""
-    env = os.environ.get("SPASMKG_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("spasmkg"))
+    """A key for the cache: SHA-256 over :func:`store_code_digest` and the inputs' content hashes and formats."""
+    return files_key(store_code_digest(), files, extra=[rdf_format(f) for f in files])
 
 
 def _owned_and_private(st: os.stat_result) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from spasmkg.errors import InputError
 from spasmkg.text import brief
@@ -21,6 +21,7 @@ RDFLIB_FORMATS = {
     "application/rdf+xml": "xml",
     "application/ld+json": "json-ld",
 }
+
 
 def parse_files(files: Iterable[Path]) -> rdflib.Graph:
     """Parse RDF files into one rdflib Graph; errors become one-line InputErrors.
@@ -95,7 +96,9 @@ def _oxigraph_error(path: Path, fmt: str) -> str | None:
 
 # ----------------------------------------------------------------- deterministic serialisation
 
-EXPORT_FORMATS = ("turtle", "json-ld", "nt", "xml")
+#: RDF export formats (rdflib names; the CLI's ``export -F`` choices).
+ExportFormat = Literal["turtle", "json-ld", "nt", "xml"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 
 def canonical(graph: rdflib.Graph) -> rdflib.Graph:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spasmkg import resources
+from spasmkg.io.cache import sha256_file, sha256_text
 from spasmkg.kb.reify import reify
 from spasmkg.namespaces import OA, OBO, SKE, SKR, SPASMKG, XREF_PREFIXES
 
@@ -131,7 +132,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
     g.add((doc, RDF.type, OWL.NamedIndividual))
     g.add((doc, RDF.type, sk.SourceDocument))
     g.add((doc, RDFS.label, Literal("back muscle spasm web-text corpus", lang="en")))
-    g.add((doc, sk.sha256, Literal(resources.sha256_file(resources.corpus_path()) if corpus is None else _sha(text))))
+    g.add((doc, sk.sha256, Literal(sha256_file(resources.corpus_path()) if corpus is None else sha256_text(text))))
     g.add((doc, DCTERMS.source, Literal("ontology/sources/back-spasm-corpus.txt")))
 
     errors: list[str] = []
@@ -355,12 +356,6 @@ class Grade:
         return cls(support, hedges, note)
 
 
-def _sha(text: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 HEADER = (
     "# GENERATED FILE - do not edit. Source: ontology/curation/*.tsv; regenerate with\n"
     "#   python -m spasmkg.kb.build\n"
@@ -376,14 +371,23 @@ def render(graph: Graph) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    """``python -m spasmkg.kb.build [--check]``: write knowledge.ttl, or (``--check``) exit 1 if it is stale.
+    Exit 2 on a usage error (argparse), never writing anything then."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m spasmkg.kb.build",
+        description="Build ontology/knowledge.ttl from the curation tables (ontology/curation/*.tsv).",
+    )
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if knowledge.ttl is out of date")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         text = render(build_graph())
     except CurationError as exc:
         print(f"curation errors:\n{exc}", file=sys.stderr)
         return 2
     target = resources.knowledge_path()
-    if "--check" in args:
+    if args.check:
         current = target.read_text(encoding="utf-8") if target.exists() else ""
         if current != text:
             print(f"{target} is out of date: run python -m spasmkg.kb.build", file=sys.stderr)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+from spasmkg.engine.evidence import Evidence
 from spasmkg.network.graph import arrow, category_rank, edges_between, node_ref, shown, undirected
 
 # ---------------------------------------------------------------- summary
@@ -131,7 +132,7 @@ def paths_text(g: nx.MultiDiGraph, source: str, target: str, paths: list[list[di
         for hop in path:
             for e in hop["edges"]:
                 lines.append(f"  {arrow(e)}")
-                lines += ["      " + _quote_line(ev) for ev in e["evidence"]]
+                lines += ["      " + Evidence.from_dict(ev).one_line() for ev in e["evidence"]]
                 if not e["evidence"]:
                     lines.append("      (no evidence)")
         lines.append("")
@@ -163,13 +164,6 @@ def neighbours(g: nx.MultiDiGraph, node: str, *, depth: int = 1) -> dict[str, An
     return {"concept": node_ref(g, node), "depth": depth, "levels": levels}
 
 
-def _quote_line(ev: dict[str, Any]) -> str:
-    """``"quote" [start:end]``, flagged when a curator inferred the claim or the quote hedges it."""
-    flags = [] if ev.get("support", "stated") == "stated" else ["curator inference"]
-    flags += [f"hedged: {shown(repr(h))}" for h in ev.get("hedges", ())]
-    return f'"{shown(ev["quote"])}" [{ev["start"]}:{ev["end"]}]' + (f" ({'; '.join(flags)})" if flags else "")
-
-
 def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
     c = result["concept"]
     lines = [f"{shown(c['label'])} ({shown(c['curie'])}) [{shown(c['category'])}]"]
@@ -181,5 +175,5 @@ def neighbours_text(result: dict[str, Any], *, evidence: bool = False) -> str:
             for e in item["via"]:
                 lines.append(f"      {arrow(e)}")
                 if evidence:
-                    lines += ["          " + _quote_line(ev) for ev in e["evidence"]]
+                    lines += ["          " + Evidence.from_dict(ev).one_line() for ev in e["evidence"]]
     return "\n".join(lines) + "\n"

@@ -9,14 +9,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from spasmkg.engine.evidence import SUPPORT, Evidence, evidence_lines
+from spasmkg.engine.evidence import AXIOM_EVIDENCE, collect, evidence_lines
 from spasmkg.errors import InputError, ReasonerError
 from spasmkg.io.literals import ill_typed_literals, quiet_literal_log
-from spasmkg.namespaces import OA, OWL, SKOS, SPASMKG
 from spasmkg.reason.hermit import DEFAULT_TIMEOUT, HermitRun, OwlReport, require_java, write_for_owl
-from spasmkg.reason.rules import TYPE, Materialisation, Triple, cached_materialise, explain_tree
+from spasmkg.reason.rules import Materialisation, Triple, cached_materialise, explain_tree
 
 if TYPE_CHECKING:
     import rdflib
@@ -106,35 +105,19 @@ def reason(
     return ReasonReport(m, owl, warnings)
 
 
-def _evidence(g: rdflib.Graph, t: Triple) -> list[str]:
-    import rdflib
+_EVIDENCE = f"SELECT * WHERE {{ {AXIOM_EVIDENCE} }}"
 
-    o = rdflib.Namespace(OWL)
-    sk = rdflib.Namespace(SPASMKG)
-    s, p, obj = (rdflib.URIRef(x) for x in t)
-    oa = rdflib.Namespace(OA)
-    skos = rdflib.Namespace(SKOS)
-    found = []
-    for ax in g.subjects(o.annotatedSource, s):
-        if (ax, o.annotatedProperty, p) in g and (ax, o.annotatedTarget, obj) in g:
-            for ev in g.objects(ax, sk.hasEvidence):
-                try:
-                    start, end = int(str(g.value(ev, oa.start))), int(str(g.value(ev, oa.end)))
-                except ValueError:  # a --data file's evidence without integer offsets: validate reports it
-                    continue
-                found.append(
-                    Evidence(
-                        quote=str(g.value(ev, oa.exact)),
-                        start=start,
-                        end=end,
-                        support=SUPPORT.get(str(g.value(ax, sk.evidenceType)), "unknown"),
-                        hedges=tuple(sorted(str(h) for h in g.objects(ax, sk.hedge))),
-                        note=str(g.value(ax, skos.editorialNote) or ""),
-                        prefix=str(g.value(ev, oa.prefix) or ""),
-                        suffix=str(g.value(ev, oa.suffix) or ""),
-                    )
-                )
-    return [line for ev in sorted(found, key=lambda e: (e.start, e.end, e.support)) for line in evidence_lines(ev)]
+
+def _evidence(t: Triple, data: Sequence[str]) -> list[str]:
+    """Lines of the evidence of an asserted triple (through :data:`AXIOM_EVIDENCE`, the one home)."""
+    import pyoxigraph
+
+    from spasmkg.engine.execute import run
+
+    bindings = {k: pyoxigraph.NamedNode(v) for k, v in zip(("src", "p", "tgt"), t, strict=True)}
+    rows = run(_EVIDENCE, data=data, bindings=bindings, limit=None, timeout=None).rows
+    found = collect(rows).get((), [])
+    return [line for ev in found for line in evidence_lines(ev)]
 
 
 def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] = ()) -> str:
@@ -145,7 +128,7 @@ def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] 
     idx = label_index(data)
     s = idx.resolve(subject, what="subject")
     o = idx.resolve(obj, what="object")
-    p = resolve_property(predicate, idx)
+    p = idx.resolve_property(predicate)
     with quiet_literal_log():
         g = load(data=data)
     m = cached_materialise(g, data)
@@ -162,25 +145,10 @@ def explain_text(subject: str, predicate: str, obj: str, *, data: Sequence[str] 
         pad = "  " * (depth + 1)
         if kind == "asserted":
             lines.append(f"{pad}asserted: {fmt(tr)}")
-            for q in _evidence(g, tr):
+            for q in _evidence(tr, data):
                 lines.append(f"{pad}    {q}" if q.startswith(" ") else f"{pad}  evidence: {q}")
         else:
             lines.append(f"{pad}by {kind}")
             if depth:
                 lines.append(f"{pad}  gives: {fmt(tr)}")
     return "\n".join(lines) + "\n"
-
-
-def resolve_property(text: str, idx: Any) -> str:
-    """A property by CURIE, IRI, local name or label (``contraindicatedDuring``, ``contraindicated during``)."""
-    from spasmkg.namespaces import expand
-
-    iri = expand(text)
-    if iri is None and (SPASMKG + text) in idx.labels:
-        iri = SPASMKG + text
-    if iri is not None and iri in idx.labels:
-        return iri
-    if text in ("a", "rdf:type", "type"):
-        return TYPE
-    resolved: str = idx.resolve(text, what="predicate")
-    return resolved

@@ -35,7 +35,6 @@ Results are memoised within the process only.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -343,12 +342,9 @@ _MEMO: dict[str, Materialisation] = {}
 
 
 def _content_key(files: Sequence[Path]) -> str:
-    from spasmkg import resources
+    from spasmkg.io.cache import files_key
 
-    h = hashlib.sha256(b"spasmkg-materialise")
-    for f in files:
-        h.update(resources.sha256_file(f).encode())
-    return h.hexdigest()
+    return files_key("spasmkg-materialise", files)
 
 
 def cached_materialise(g: rdflib.Graph, data: Sequence[str] = (), *, deadline: float | None = None) -> Materialisation:
