@@ -2,6 +2,27 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ALL_PREFIXES",
+    "DCTERMS",
+    "EVIDENCE_PREFIXES",
+    "OA",
+    "OBO",
+    "OWL",
+    "PREFIXES",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKE",
+    "SKOS",
+    "SKR",
+    "SPASMKG",
+    "XREF_PREFIXES",
+    "XSD",
+    "curie",
+    "expand",
+]
+
 SPASMKG = "https://w3id.org/spasmkg/"
 SKR = "https://w3id.org/spasmkg/resource/"
 SKE = "https://w3id.org/spasmkg/evidence/"

@@ -9,6 +9,21 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+__all__ = [
+    "context_path",
+    "corpus_path",
+    "corpus_text",
+    "curation_dir",
+    "data_root",
+    "graph_files",
+    "knowledge_path",
+    "ontology_dir",
+    "queries_dir",
+    "sha256_file",
+    "shapes_path",
+    "tbox_path",
+]
+
 _PKG = Path(__file__).resolve().parent
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["brief", "one_line", "terminal_safe"]
+
 
 def one_line(text: str) -> str:
     """``text`` as one printable line: control and format characters (newlines, ANSI escapes,

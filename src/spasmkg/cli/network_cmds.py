@@ -38,6 +38,7 @@ def network_group() -> None:
 def summary_cmd(ctx: click.Context, top: int, fmt: str, timeout: float, data: tuple[str, ...]) -> None:
     """Concepts and edges per category, most connected causes and treatments (degree, betweenness),
     connected components and isolated concepts (a curation warning)."""
+    from spasmkg.cli import network_text
     from spasmkg.io.guards import time_limit
     from spasmkg.network import analysis as network_analysis
     from spasmkg.network import graph as network_graph
@@ -47,7 +48,7 @@ def summary_cmd(ctx: click.Context, top: int, fmt: str, timeout: float, data: tu
     if fmt == "json":
         emit(json.dumps(s, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network_analysis.summary_text(s))
+    emit(network_text.summary_text(s))
 
 
 @network_group.command("paths")
@@ -76,6 +77,7 @@ def paths_cmd(
     Edges are followed in either direction but printed in their real direction
     (back muscle spasm --treated by--> rest). FROM and TO may be CURIEs, labels or synonyms.
     """
+    from spasmkg.cli import network_text
     from spasmkg.io.guards import time_limit
     from spasmkg.network import analysis as network_analysis
     from spasmkg.network import graph as network_graph
@@ -94,7 +96,7 @@ def paths_cmd(
         }
         emit(json.dumps(out, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network_analysis.paths_text(g, a, b, paths, max_length), medical=bool(paths))
+    emit(network_text.paths_text(g, a, b, paths, max_length), medical=bool(paths))
 
 
 @network_group.command("neighbours")
@@ -111,6 +113,7 @@ def neighbours_cmd(
     ctx: click.Context, term: str, depth: int, evidence: bool, fmt: str, timeout: float, data: tuple[str, ...]
 ) -> None:
     """The concepts within --depth hops of TERM, by distance, with the edges that reach them."""
+    from spasmkg.cli import network_text
     from spasmkg.io.guards import time_limit
     from spasmkg.network import analysis as network_analysis
     from spasmkg.network import graph as network_graph
@@ -122,7 +125,7 @@ def neighbours_cmd(
     if fmt == "json":
         emit(json.dumps(result, indent=2, ensure_ascii=False) + "\n", machine=True)
         return
-    emit(network_analysis.neighbours_text(result, evidence=evidence), medical=True)
+    emit(network_text.neighbours_text(result, evidence=evidence), medical=True)
 
 
 @network_group.command("export")

@@ -7,6 +7,8 @@ from spasmkg.engine.execute import Result
 from spasmkg.engine.store import DataArg, open_store
 from spasmkg.errors import QueryError
 
+__all__ = ["sparql"]
+
 
 def sparql(
     text: str,

@@ -10,6 +10,18 @@ from spasmkg.engine.lookup import label_index
 from spasmkg.engine.store import DataArg
 from spasmkg.namespaces import SPASMKG, curie
 
+__all__ = [
+    "CLAIM_CATEGORIES",
+    "ClassCount",
+    "Concept",
+    "ConceptEdge",
+    "EvidenceCoverage",
+    "Stats",
+    "Xref",
+    "show",
+    "stats",
+]
+
 
 class Xref(TypedDict):
     relation: str  # exactMatch, closeMatch, relatedMatch, narrowMatch, broadMatch

@@ -16,6 +16,8 @@ from typing import Any
 
 from spasmkg.namespaces import OBO, SPASMKG
 
+__all__ = ["AXIOM_EVIDENCE", "INFERRED", "STATED", "SUPPORT", "URGENCY_WORDS", "Evidence", "collect", "evidence_lines"]
+
 STATED = OBO + "ECO_0000303"
 INFERRED = OBO + "ECO_0000305"
 #: Evidence type IRI -> the word the tables, queries and CLI use.

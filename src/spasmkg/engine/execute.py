@@ -33,6 +33,18 @@ from spasmkg.text import brief
 if TYPE_CHECKING:
     import pyoxigraph
 
+__all__ = [
+    "DEFAULT_LIMIT",
+    "DEFAULT_TIMEOUT",
+    "Result",
+    "ResultKind",
+    "bounded",
+    "check_timeout",
+    "memory_limit",
+    "py_value",
+    "run",
+]
+
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
 

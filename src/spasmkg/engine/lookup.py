@@ -28,6 +28,8 @@ RDF_TYPE = RDF + "type"
 if TYPE_CHECKING:
     import pyoxigraph
 
+__all__ = ["RDF_TYPE", "URGENCY_ORDER", "LabelIndex", "Match", "label_index", "normalise", "resolve"]
+
 _LABELS_QUERY = """
 SELECT ?s ?label ?pref ?cls ?urgency WHERE {
   { ?s rdfs:label ?label BIND(true AS ?pref) }

@@ -9,6 +9,8 @@ from spasmkg.engine.lookup import label_index
 from spasmkg.engine.store import DataArg
 from spasmkg.errors import QueryError
 
+__all__ = ["bind_params", "bound_text", "query"]
+
 
 def query(
     name: str,

@@ -13,6 +13,8 @@ from spasmkg.errors import QueryError
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = ["algebra_has", "load_graph", "sparql_rdflib"]
+
 
 def load_graph(data: DataArg = ()) -> rdflib.Graph:
     """The asserted graph (ontology + knowledge + ``data``) as an rdflib Graph, cached within the process.

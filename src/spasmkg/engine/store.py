@@ -45,6 +45,19 @@ DataArg = Sequence[Path | str]
 if TYPE_CHECKING:
     import pyoxigraph
 
+__all__ = [
+    "CACHE_FORMAT",
+    "CACHE_THRESHOLD",
+    "STALE_BUILD_SECONDS",
+    "DataArg",
+    "content_key",
+    "input_files",
+    "open_store",
+    "prefetch",
+    "private_dir",
+    "store_code_digest",
+]
+
 #: Inputs bigger than this (bytes, summed) go through the on-disk cache.
 CACHE_THRESHOLD = 1024 * 1024
 

@@ -15,6 +15,15 @@ from typing import Any, BinaryIO
 from spasmkg.errors import InputError, Terminated
 from spasmkg.text import one_line
 
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_many",
+    "atomic_write_text",
+    "atomic_write_with",
+    "atomic_writer",
+    "output_target",
+]
+
 
 @contextlib.contextmanager
 def _cleanup_on_signals() -> Iterator[None]:

@@ -15,6 +15,16 @@ from typing import Any
 from spasmkg.errors import InputError, NetworkRefused, TimeLimitExceeded
 from spasmkg.io.limits import MAX_QUERY_MEMORY_GROWTH
 
+__all__ = [
+    "install_network_guard",
+    "network_guard",
+    "network_guard_active",
+    "query_memory_limit",
+    "rss_bytes",
+    "time_limit",
+    "wait_bounded",
+]
+
 _GUARD_INSTALLED = False
 _GUARD_ACTIVE = False
 

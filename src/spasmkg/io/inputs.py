@@ -18,6 +18,19 @@ from typing import Any
 from spasmkg.errors import InputError
 from spasmkg.io.limits import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
 
+__all__ = [
+    "MAX_JSON_DEPTH",
+    "QUAD_FORMATS",
+    "check_input_file",
+    "check_input_files",
+    "check_jsonld",
+    "check_validate_file",
+    "format_name",
+    "merge_named_graphs",
+    "parse_error_text",
+    "rdf_format",
+]
+
 _FORMATS = {
     ".ttl": "text/turtle",
     ".turtle": "text/turtle",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+__all__ = ["MAX_INPUT_BYTES", "MAX_QUERY_MEMORY_GROWTH", "MAX_VALIDATE_BYTES"]
+
 #: Largest RDF input file accepted (bytes). The 0.5 M-triple benchmark graph is ~70 MB.
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 

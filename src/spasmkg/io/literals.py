@@ -16,6 +16,8 @@ from spasmkg.namespaces import curie
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = ["ill_typed_literals", "ill_typed_triples", "literal_text", "node_text", "quiet_literal_log"]
+
 
 @contextlib.contextmanager
 def quiet_literal_log() -> Iterator[None]:

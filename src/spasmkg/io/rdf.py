@@ -13,6 +13,20 @@ from spasmkg.text import brief
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = [
+    "EXPORT_FORMATS",
+    "MAX_INLINE_DEPTH",
+    "RDFLIB_FORMATS",
+    "ExportFormat",
+    "canonical",
+    "export",
+    "load_context",
+    "parse_bytes",
+    "parse_error_message",
+    "parse_files",
+    "serialise",
+]
+
 RDFLIB_FORMATS = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",

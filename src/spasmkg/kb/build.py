@@ -27,6 +27,25 @@ from spasmkg.namespaces import OA, OBO, SKE, SKR, SPASMKG, XREF_PREFIXES
 if TYPE_CHECKING:
     from rdflib import Graph
 
+__all__ = [
+    "CONTEXT_CHARS",
+    "CORPUS_ID",
+    "GUIDANCE_KINDS",
+    "HEADER",
+    "MAPPING_PREDICATES",
+    "SUPPORT_ECO",
+    "UCUM_UNITS",
+    "CurationError",
+    "Grade",
+    "Row",
+    "build_graph",
+    "locate",
+    "main",
+    "read_table",
+    "render",
+    "tables",
+]
+
 #: Closed lists checked at build time (and again by the SHACL shapes).
 GUIDANCE_KINDS = (
     "spasm-duration",

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = ["reify"]
+
 
 def reify(g: rdflib.Graph, s: rdflib.term.Node, p: rdflib.term.Node, o: rdflib.term.Node) -> rdflib.BNode:
     """Add ``s p o`` reified as a new ``owl:Axiom`` blank node to ``g`` and return the node (the triple

@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
     from spasmkg.engine.store import DataArg
 
+__all__ = [
+    "CATEGORY_OF_CLASS",
+    "CATEGORY_ORDER",
+    "CATEGORY_PRIORITY",
+    "arrow",
+    "category_rank",
+    "display_category",
+    "edges_between",
+    "node_ref",
+    "resolve_node",
+    "shown",
+    "to_networkx",
+    "undirected",
+]
+
 #: Display categories, most specific first: a concept typed with several of them shows the first.
 CATEGORY_PRIORITY: tuple[str, ...] = (
     "red flag",

@@ -15,6 +15,21 @@ from spasmkg.errors import InputError
 if TYPE_CHECKING:
     import networkx as nx
 
+__all__ = [
+    "BIOLINK_CATEGORY",
+    "BIOLINK_PREDICATE",
+    "KGX_EDGE_COLUMNS",
+    "KGX_NODE_COLUMNS",
+    "KNOWLEDGE_SOURCE",
+    "biolink_category",
+    "edge_id",
+    "export",
+    "export_paths",
+    "graphml_text",
+    "kgx_paths",
+    "kgx_rows",
+]
+
 
 #: Conservative Biolink categories (KGX export); anything else is biolink:NamedThing.
 BIOLINK_CATEGORY: dict[str, str] = {

@@ -20,6 +20,8 @@ from spasmkg.reason.rules import Materialisation, Triple, cached_materialise, ex
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = ["ReasonReport", "explain_text", "reason", "unsupported_warning"]
+
 
 @dataclass
 class ReasonReport:

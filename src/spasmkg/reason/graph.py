@@ -13,6 +13,8 @@ from spasmkg.namespaces import SPASMKG
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = ["add_inferred", "load"]
+
 
 def load(inferred: bool = False, data: DataArg = ()) -> rdflib.Graph:
     """The graph (ontology + knowledge + ``data``) as an rdflib Graph, with entailments if ``inferred``;

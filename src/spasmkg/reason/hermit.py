@@ -29,6 +29,20 @@ from spasmkg.text import brief
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "HERMIT_MEMORY_MB",
+    "JAVA_MISSING",
+    "HermitRun",
+    "OwlReport",
+    "hermit",
+    "hermit_file",
+    "hermit_memory_mb",
+    "java_executable",
+    "require_java",
+    "write_for_owl",
+]
+
 
 @dataclass
 class OwlReport:

@@ -48,6 +48,18 @@ from spasmkg.namespaces import OWL, RDF, RDFS, SKR, SPASMKG, curie
 if TYPE_CHECKING:
     import rdflib
 
+__all__ = [
+    "TYPE",
+    "Axioms",
+    "Derivation",
+    "Materialisation",
+    "Triple",
+    "cached_materialise",
+    "explain_tree",
+    "materialise",
+    "read_axioms",
+]
+
 Triple = tuple[str, str, str]
 TYPE = RDF + "type"
 
