@@ -201,3 +201,23 @@ def test_every_class_and_property_has_label_and_definition():
             if isinstance(term, URIRef):
                 assert g.value(term, RDFS.label) is not None, term
                 assert g.value(term, SKOS.definition) is not None, term
+
+
+def test_the_version_is_defined_once() -> None:
+    """``src/spasmkg/_version.py`` is the one place: the wheel (hatch), ``spasmkg.__version__`` and the
+    ontology's ``owl:versionInfo``/``owl:versionIRI`` all agree with it."""
+    import tomllib
+
+    import rdflib
+
+    import spasmkg
+    from spasmkg._version import __version__
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/spasmkg/_version.py"
+    assert spasmkg.__version__ == __version__
+    g = rdflib.Graph().parse(resources.tbox_path())
+    onto = next(g.subjects(RDF.type, OWL.Ontology))
+    assert str(g.value(onto, OWL.versionInfo)) == __version__
+    assert f"/releases/{__version__}/" in str(g.value(onto, OWL.versionIRI))
