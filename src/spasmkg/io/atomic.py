@@ -21,12 +21,13 @@ __all__ = [
     "atomic_write_text",
     "atomic_write_with",
     "atomic_writer",
+    "cleanup_on_signals",
     "output_target",
 ]
 
 
 @contextlib.contextmanager
-def _cleanup_on_signals() -> Iterator[None]:
+def cleanup_on_signals() -> Iterator[None]:
     """While the block runs, SIGTERM and SIGHUP raise :class:`Terminated` instead of killing the
     process, so ``finally``/``except`` clauses remove temporary files (SIGINT already raises
     KeyboardInterrupt). Only handlers left at their default are replaced (main thread only), and
@@ -186,7 +187,7 @@ def atomic_writer(target: Path | str, mode: str = "wb") -> Iterator[BinaryIO]:
         except OSError as exc:
             raise _write_error(path, exc) from None
         return
-    with _cleanup_on_signals():
+    with cleanup_on_signals():
         fd, tmp = _temp_beside(path, ".tmp")
         try:
             with os.fdopen(fd, mode) as fh:
@@ -218,7 +219,7 @@ def atomic_write_many(files: Mapping[Path, bytes]) -> None:
     targets is written through last). Used for the KGX nodes/edges pair.
     """
     plan = [(output_target(t), data) for t, data in files.items()]
-    with _cleanup_on_signals():
+    with cleanup_on_signals():
         temps: list[tuple[str, Path]] = []
         replaced: list[tuple[str | None, Path]] = []  # (hard link to the old file or None, target)
         try:
@@ -292,7 +293,7 @@ def atomic_write_with(target: Path | str, write: Callable[[Path], None]) -> None
     if through:
         write(path)
         return
-    with _cleanup_on_signals():
+    with cleanup_on_signals():
         fd, tmp = _temp_beside(path, path.suffix)
         os.close(fd)
         try:
