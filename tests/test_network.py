@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import assert_one_line_error, run_cli
 
 from spasmkg.cli import cli
-from spasmkg.namespaces import SKR
+from spasmkg.namespaces import SKR, curie
 from spasmkg.network import analysis as network_analysis
 from spasmkg.network import graph as network_graph
 
@@ -298,3 +298,162 @@ def test_cli_import_stays_light() -> None:
     code = "import sys, spasmkg.cli; bad = [m for m in ('networkx', 'matplotlib') if m in sys.modules]; print(bad)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- curies, simple, inferred (notebooks)
+
+_DERIVED = """
+SELECT ?s ?p ?o ?by WHERE {
+  ?ax owl:annotatedSource ?s ; owl:annotatedProperty ?p ; owl:annotatedTarget ?o ; spasmkg:derivedBy ?by .
+  FILTER(?p != rdf:type)
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def gi() -> nx.MultiDiGraph:
+    return network_graph.to_networkx(inferred=True)
+
+
+def test_default_graph_has_no_inferred_marks(g: nx.MultiDiGraph) -> None:
+    assert type(g) is nx.MultiDiGraph
+    assert not any("inferred" in a for _, _, a in g.edges(data=True))
+    assert not any("inferred_types" in a for _, a in g.nodes(data=True))
+
+
+def test_curie_keys_are_the_clis_graphml_ids(tmp_path: Path, g: nx.MultiDiGraph) -> None:
+    from spasmkg.engine.formatting import cell
+
+    c = network_graph.to_networkx(curies=True)
+    assert type(c) is nx.MultiDiGraph
+    assert sorted(c.nodes) == sorted(cell(n) for n in g.nodes) == sorted(a["curie"] for _, a in g.nodes(data=True))
+    assert all(c.nodes[a["curie"]] == a for _, a in g.nodes(data=True))  # same attributes, iri kept
+    assert sorted(c.edges(keys=True)) == sorted((cell(u), cell(v), k) for u, v, k in g.edges(keys=True))
+    out = tmp_path / "spasm.graphml"
+    code, _ = invoke("network", "export", "-o", str(out))
+    back = nx.read_graphml(out)
+    assert code == 0 and set(back.nodes) == set(c.nodes)
+    assert {(u, v, a["predicate"]) for u, v, a in back.edges(data=True)} == set(c.edges(keys=True))
+
+
+def test_curie_keys_refuse_two_concepts_with_one_curie(tmp_path: Path) -> None:
+    from spasmkg.errors import InputError
+
+    data = tmp_path / "lookalike.ttl"
+    data.write_text(
+        "@prefix spasmkg: <https://w3id.org/spasmkg/> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<skr:back_muscle_spasm> a spasmkg:Condition ; rdfs:label "a look-alike"@en .\n'
+    )
+    assert "skr:back_muscle_spasm" in network_graph.to_networkx([data])  # as IRIs both are there
+    with pytest.raises(InputError, match="have the same CURIE skr:back_muscle_spasm: use curies=False"):
+        network_graph.to_networkx([data], curies=True)
+
+
+def test_simple_graph_merges_parallel_edges_and_centrality_works(g: nx.MultiDiGraph) -> None:
+    import spasmkg
+
+    with pytest.raises(nx.NetworkXNotImplemented):
+        nx.eigenvector_centrality(g)  # why simple=True exists
+    s = spasmkg.to_networkx(simple=True)
+    assert type(s) is nx.DiGraph
+    centrality = nx.eigenvector_centrality(s)
+    assert set(centrality) == set(g.nodes) and max(centrality.values()) > 0
+    undirected = nx.eigenvector_centrality(s.to_undirected())
+    assert max(undirected, key=undirected.__getitem__) == SPASM
+    assert dict(s.nodes(data=True)) == dict(g.nodes(data=True))
+    assert set(s.edges) == {(u, v) for u, v, _ in g.edges(keys=True)}
+    assert sum(w for _, _, w in s.edges(data="weight")) == g.number_of_edges()
+    assert dict(s.degree(weight="weight")) == dict(g.degree())
+    merged = 0
+    for u, v, a in s.edges(data=True):
+        assert set(a) == {"predicates", "predicate_labels", "evidence", "weight"}
+        assert a["predicates"] == sorted(g[u][v]) and a["weight"] == len(a["predicates"])
+        for i, p in enumerate(a["predicates"]):
+            assert a["predicate_labels"][i] == g.edges[u, v, p]["predicate_label"]
+            assert a["evidence"][i] == g.edges[u, v, p]["evidence"] and a["evidence"][i]
+        merged += a["weight"] > 1
+    assert merged  # the shipped graph has concept pairs linked by two predicates
+    c = spasmkg.to_networkx(curies=True, simple=True)
+    assert c.edges["skr:back_muscle_spasm", "skr:rest"]["predicates"] == ["spasmkg:treatedBy"]
+    assert nx.betweenness_centrality(c)["skr:back_muscle_spasm"] > 0
+
+
+def test_inferred_edges_are_the_materialised_entailments(g: nx.MultiDiGraph, gi: nx.MultiDiGraph) -> None:
+    import spasmkg
+
+    assert dict(gi.nodes(data=True)).keys() == dict(g.nodes(data=True)).keys()
+    for u, v, k, a in g.edges(keys=True, data=True):
+        assert gi.edges[u, v, k] == {**a, "inferred": False}
+    inferred = {(u, v, k): a for u, v, k, a in gi.edges(keys=True, data=True) if a["inferred"]}
+    assert len(inferred) == gi.number_of_edges() - g.number_of_edges() > 100
+    # the same entailments, read independently from the reified graph (spasmkg:derivedBy)
+    from rdflib.query import ResultRow
+
+    rows = [tuple(map(str, r)) for r in spasmkg.load(inferred=True).query(_DERIVED) if isinstance(r, ResultRow)]
+    derived = {(s, o, curie(p)): by for s, p, o, by in rows if s in g and o in g}
+    assert set(inferred) == set(derived)
+    for (u, v, k), a in inferred.items():
+        assert a["predicate"] == k and a["predicate_label"] and a["evidence"] == []
+        assert derived[u, v, k] == f"{a['rule']}: {a['axiom']}"
+        assert a["premises"]
+        for s, p, o in a["premises"]:
+            assert p.startswith("spasmkg:") and (gi.has_edge(s, o, key=p) or s not in gi or o not in gi)
+        if a["rule"] == "inverse":
+            assert a["premises"] == [(v, a["premises"][0][1], u)] and gi.has_edge(v, u, key=a["premises"][0][1])
+    rules = {a["rule"] for a in inferred.values()}
+    assert {"inverse", "property chain"} <= rules
+    # spasmkg:causes has an inverse: every asserted causes edge is entailed backwards
+    causes = [(u, v) for u, v, k in g.edges(keys=True) if k == "spasmkg:causes"]
+    assert causes and all(gi.has_edge(v, u, key="spasmkg:causedBy") for u, v in causes)
+    for n, a in gi.nodes(data=True):
+        assert not set(a["inferred_types"]) & set(a["types"]) and a["category"] == g.nodes[n]["category"]
+    assert any("medical concept" in a["inferred_types"] for _, a in gi.nodes(data=True))
+
+
+def test_inferred_with_curies_and_simple(gi: nx.MultiDiGraph) -> None:
+    c = network_graph.to_networkx(curies=True, inferred=True)
+    s = network_graph.to_networkx(curies=True, simple=True, inferred=True)
+    assert c.number_of_edges() == gi.number_of_edges()
+    assert sum(w for *_, w in s.edges(data="weight")) == c.number_of_edges()
+    for u, v, k, a in c.edges(keys=True, data=True):
+        if a["inferred"]:
+            assert all(not x.startswith("http") for t in a["premises"] for x in t)
+        merged = s.edges[u, v]
+        i = merged["predicates"].index(k)
+        assert merged["inferred"][i] is a["inferred"] and merged["rules"][i] == a.get("rule", "")
+        assert merged["evidence"][i] == a["evidence"]
+    nx.eigenvector_centrality(s)
+
+
+def test_export_inferred(tmp_path: Path, g: nx.MultiDiGraph, gi: nx.MultiDiGraph) -> None:
+    n_inferred = gi.number_of_edges() - g.number_of_edges()
+    out = tmp_path / "inferred.graphml"
+    code, _ = invoke("network", "export", "--inferred", "-o", str(out))
+    assert code == 0
+    back = nx.read_graphml(out)
+    assert back.number_of_nodes() == g.number_of_nodes() and back.number_of_edges() == gi.number_of_edges()
+    assert sum(a["evidence_count"] == 0 for *_, a in back.edges(data=True)) == n_inferred
+    assert back.has_edge("skr:back_muscle_spasm", "skr:heavy_lifting")  # causedBy, the inverse of causes
+    first = out.read_bytes()
+    invoke("network", "export", "--inferred", "-o", str(out))
+    assert out.read_bytes() == first  # deterministic
+    code, _ = invoke("network", "export", "-F", "kgx", "--inferred", "-o", str(tmp_path / "kg"))
+    assert code == 0
+    with (tmp_path / "kg_edges.tsv").open(encoding="utf-8", newline="") as fh:
+        edges = list(csv.DictReader(fh, delimiter="\t"))
+    assert len(edges) == gi.number_of_edges() and len({e["id"] for e in edges}) == len(edges)
+    assert sum(e["supporting_text"] == "" for e in edges) == n_inferred  # no quote of their own
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="network/kgx.py (being rewritten for Biolink) does not yet read the edges' inferred=True: "
+    "entailed edges must be logical_entailment/automated_agent, not knowledge_assertion/manual_agent",
+)
+def test_export_inferred_kgx_marks_entailments(tmp_path: Path) -> None:
+    code, _ = invoke("network", "export", "-F", "kgx", "--inferred", "-o", str(tmp_path / "kg"))
+    with (tmp_path / "kg_edges.tsv").open(encoding="utf-8", newline="") as fh:
+        edges = list(csv.DictReader(fh, delimiter="\t"))
+    entailed = [e for e in edges if e["supporting_text"] == ""]
+    assert code == 0 and entailed
+    assert all(e["knowledge_level"] == "logical_entailment" and e["agent_type"] == "automated_agent" for e in entailed)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["brief", "one_line", "terminal_safe"]
+#: The not-medical-advice line every output of medical content carries (CLI, notebooks, site, release).
+NOTICE = "Not medical advice: spasmkg summarises a web-text corpus; ask a clinician about your own care."
+
+__all__ = ["NOTICE", "brief", "one_line", "terminal_safe"]
 
 
 def one_line(text: str) -> str:

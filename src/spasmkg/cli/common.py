@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
+from spasmkg.text import NOTICE
 
-NOTICE = "Not medical advice: spasmkg summarises a web-text corpus; ask a clinician about your own care."
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)

@@ -146,25 +146,43 @@ def neighbours_cmd(
     help="The GraphML file, or for kgx the path prefix (or an existing folder). A file is replaced "
     "atomically (the KGX pair together); a device or FIFO is written through.",
 )
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Add the edges the ontology entails (inverses, symmetry, transitivity, property chains); "
+    "they have no quote of their own.",
+)
 @timeout_option(NETWORK_TIMEOUT, "the export")
 @data_option
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str, output: str, timeout: float, data: tuple[str, ...]) -> None:
+def export_cmd(
+    ctx: click.Context, fmt: str, output: str, inferred: bool, timeout: float, data: tuple[str, ...]
+) -> None:
     """Export the network deterministically (sorted), written atomically.
 
     KGX follows the Biolink/KGX TSV convention: nodes with id, category (a conservative Biolink
     category), name; edges with subject, predicate (the spasmkg CURIE), object, biolink_predicate
     where the meaning is the same, primary_knowledge_source and the supporting quotes.
+    With --inferred the entailed edges are added, with no supporting quote (see ``spasmkg explain``).
     """
     from spasmkg.io.guards import time_limit
     from spasmkg.network import graph as network_graph
     from spasmkg.network import kgx as network_kgx
     from spasmkg.text import one_line
 
+    d = data_of(ctx, data)
     network_kgx.export_paths(fmt, output)  # a bad -o fails before the graph is built
     with time_limit(timeout, "network export"):
-        g = network_graph.to_networkx(data_of(ctx, data))
+        g = network_graph.to_networkx(d, inferred=inferred)
         written = network_kgx.export(g, fmt, output)
+    if inferred:
+        from spasmkg.reason.explain import unsupported_warning
+        from spasmkg.reason.graph import load
+        from spasmkg.reason.rules import cached_materialise
+
+        unsupported = unsupported_warning(cached_materialise(load(data=d), d))  # memoised: no recomputation
+        if unsupported:
+            click.echo(f"warning: {one_line(unsupported)}", err=True)
     for path in written:
         click.echo(f"wrote {one_line(str(path))}", err=True)
 

@@ -37,5 +37,8 @@ def sparql(
             copy.update(text, prefixes=ALL_PREFIXES)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {' '.join(str(exc).split())}") from None
-        return Result("graph", triples=[(q.subject, q.predicate, q.object) for q in copy])
-    return engine.run(text, data=data, timeout=timeout, limit=limit)
+        result = Result("graph", triples=[(q.subject, q.predicate, q.object) for q in copy])
+    else:
+        result = engine.run(text, data=data, timeout=timeout, limit=limit)
+    result.medical = True  # an ad-hoc query may return medical content: it carries the notice, as in the CLI
+    return result

@@ -28,7 +28,8 @@ from spasmkg.engine.store import open_store
 from spasmkg.errors import InputError, QueryError, QueryMemoryExceeded, QueryTimeout
 from spasmkg.io.guards import wait_bounded
 from spasmkg.io.limits import MAX_QUERY_MEMORY_GROWTH
-from spasmkg.text import brief
+from spasmkg.namespaces import curie
+from spasmkg.text import NOTICE, brief, terminal_safe
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -36,10 +37,13 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_LIMIT",
     "DEFAULT_TIMEOUT",
+    "HTML_MAX_ROWS",
+    "NOTICE",
     "Result",
     "ResultKind",
     "bounded",
     "check_timeout",
+    "display_value",
     "memory_limit",
     "py_value",
     "run",
@@ -47,6 +51,9 @@ __all__ = [
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_LIMIT = 10_000
+
+#: Most rows :meth:`Result.to_html` shows of a result that is not medical (medical results are shown whole).
+HTML_MAX_ROWS = 500
 
 T = TypeVar("T")
 
@@ -112,9 +119,24 @@ def bounded(work: Callable[[], T], *, timeout: float | None, what: str = "query"
     return value
 
 
-@dataclass
+def display_value(value: Any) -> Any:
+    """``value`` with an IRI shortened to the CURIE the CLI prints (other values unchanged).
+
+    >>> display_value("https://w3id.org/spasmkg/resource/driving"), display_value(3), display_value(None)
+    ('skr:driving', 3, None)
+    """
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return curie(value)
+    return value
+
+
+@dataclass(repr=False)
 class Result:
-    """The answer of a query: ``rows`` hold plain Python values (IRIs as ``str``)."""
+    """The answer of a query: ``rows`` hold plain Python values (IRIs as ``str``).
+
+    In Jupyter it renders as an HTML table (IRIs as CURIEs, values escaped) that ends with the
+    not-medical-advice line when ``medical`` is set, as the CLI does.
+    """
 
     kind: ResultKind
     columns: list[str] = field(default_factory=list)
@@ -128,13 +150,81 @@ class Result:
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
 
-    def to_dataframe(self) -> Any:
-        """Return the rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
+    def __repr__(self) -> str:
+        """A one-line summary: ``Result(select, 18 rows, columns=[redFlag, redFlagLabel, ...], medical)``."""
+        if self.kind == "ask":
+            parts = [str(self.boolean)]
+        elif self.kind == "graph":
+            parts = [f"{len(self.triples)} triple{'' if len(self.triples) == 1 else 's'}"]
+        else:
+            shown = [brief(terminal_safe(c, multiline=False), 40) for c in self.columns[:6]]
+            more = ", ..." if len(self.columns) > 6 else ""
+            parts = [f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}", f"columns=[{', '.join(shown)}{more}]"]
+        parts += [flag for flag, on in (("truncated", self.truncated), ("medical", self.medical)) if on]
+        return f"Result({self.kind}, {', '.join(parts)})"
+
+    def to_dataframe(self, *, curies: bool = False) -> Any:
+        """Return the rows as a ``pandas.DataFrame`` (needs the ``pandas`` extra).
+
+        ``curies=True`` shortens IRIs to the CURIEs the CLI prints (``skr:heavy_lifting``), the same
+        node keys as ``to_networkx(curies=True)``; other values are unchanged.
+        """
         try:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise InputError("to_dataframe() needs pandas: pip install 'spasmkg[pandas]'") from exc
-        return pd.DataFrame(self.rows, columns=self.columns)
+        rows = self.rows
+        if curies:
+            rows = [{c: display_value(v) for c, v in row.items()} for row in rows]
+        return pd.DataFrame(rows, columns=self.columns)
+
+    def to_html(self, *, curies: bool = True, max_rows: int | None = HTML_MAX_ROWS) -> str:
+        """The result as an HTML table, every value escaped (what Jupyter shows).
+
+        IRIs are shown as CURIEs (``curies=False``: in full), with the full IRI as the cell's tooltip.
+        Control, bidi and invisible characters are shown as their escapes, as in the CLI. A medical
+        result is shown whole and ends with :data:`NOTICE`; other results show at most ``max_rows`` rows.
+        """
+        from html import escape
+
+        def text(value: Any) -> str:
+            return escape(terminal_safe("" if value is None else str(value), multiline=False), quote=True)
+
+        def td(value: Any) -> str:
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                return f'<td title="{text(value)}">{text(display_value(value) if curies else value)}</td>'
+            return f"<td>{text(value)}</td>"
+
+        out = ['<div class="spasmkg-result">']
+        if self.kind == "ask":
+            out.append(f"<p><strong>{'yes' if self.boolean else 'no'}</strong></p>")
+        else:
+            columns, rows = self.columns, self.rows
+            noun = "row"
+            if self.kind == "graph":
+                columns, noun = ["subject", "predicate", "object"], "triple"
+                rows = [dict(zip(columns, map(py_value, t), strict=True)) for t in self.triples]
+            limit = None if self.medical else max_rows
+            shown_rows = rows if limit is None else rows[:limit]
+            out.append('<table class="dataframe">')
+            out.append("<thead><tr>" + "".join(f"<th>{text(c)}</th>" for c in columns) + "</tr></thead>")
+            out.append("<tbody>")
+            out += ["<tr>" + "".join(td(row.get(c)) for c in columns) + "</tr>" for row in shown_rows]
+            out.append("</tbody></table>")
+            count = f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}"
+            if len(shown_rows) < len(rows):
+                count += f", the first {len(shown_rows)} shown (all in .rows or .to_dataframe())"
+            if self.truncated:
+                count += ", truncated at the row limit: raise limit="
+            out.append(f"<p>({count})</p>")
+        if self.medical:
+            out.append(f'<p class="spasmkg-notice"><strong>{escape(NOTICE)}</strong></p>')
+        out.append("</div>")
+        return "\n".join(out) + "\n"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: :meth:`to_html` with its defaults."""
+        return self.to_html()
 
 
 def py_value(term: Any) -> Any:

@@ -1,10 +1,11 @@
 """The graph as a networkx ``MultiDiGraph`` (one home for building it, its categories and its undirected view).
 
-Nodes are the medical concepts (individuals of ``spasmkg:MedicalConcept``), keyed by IRI; evidence
-nodes, the source document, quantitative guidance and urgency levels are left out. Each asserted
-object-property edge between two concepts becomes one edge keyed by its predicate CURIE, carrying
-the verbatim evidence quotes of its reifying ``owl:Axiom``. The data come from pyoxigraph through
-:func:`spasmkg.engine.execute.run` (rdflib is not used).
+Nodes are the medical concepts (individuals of ``spasmkg:MedicalConcept``), keyed by IRI (or by the
+CLI's CURIE); evidence nodes, the source document, quantitative guidance and urgency levels are left
+out. Each asserted object-property edge between two concepts becomes one edge keyed by its predicate
+CURIE, carrying the verbatim evidence quotes of its reifying ``owl:Axiom``. The data come from
+pyoxigraph through :func:`spasmkg.engine.execute.run`; only ``inferred=True`` reads the rdflib graph
+(the materialiser works on it).
 
 networkx is imported inside the functions, so importing this module stays cheap.
 """
@@ -12,7 +13,7 @@ networkx is imported inside the functions, so importing this module stays cheap.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from spasmkg.engine import execute as engine
 from spasmkg.engine.evidence import AXIOM_EVIDENCE, collect
@@ -122,21 +123,60 @@ def _rows(text: str, data: DataArg) -> list[dict[str, Any]]:
     return engine.run(text, data=data, limit=None, timeout=None).rows
 
 
-def to_networkx(data: DataArg = ()) -> nx.MultiDiGraph:
+@overload
+def to_networkx(
+    data: DataArg = (), *, curies: bool = False, simple: Literal[False] = False, inferred: bool = False
+) -> nx.MultiDiGraph: ...
+@overload
+def to_networkx(
+    data: DataArg = (), *, curies: bool = False, simple: Literal[True], inferred: bool = False
+) -> nx.DiGraph: ...
+@overload
+def to_networkx(data: DataArg = (), *, curies: bool = False, simple: bool, inferred: bool = False) -> nx.DiGraph: ...
+def to_networkx(
+    data: DataArg = (), *, curies: bool = False, simple: bool = False, inferred: bool = False
+) -> nx.DiGraph:
     """The medical concepts and their asserted edges (with evidence) as a ``networkx.MultiDiGraph``.
 
-    Node id: the concept IRI. Node attributes: ``label``, ``curie``, ``iri``, ``category`` (the most
-    specific display category), ``categories`` (all of them), ``types`` (labels of the asserted
-    classes), ``synonyms``, ``definition``, ``xrefs`` and, for red flags, ``urgency``.
+    Node id: the concept IRI (``curies=True``: its CURIE, the id the CLI, GraphML and KGX print).
+    Node attributes: ``label``, ``curie``, ``iri``, ``category`` (the most specific display category),
+    ``categories`` (all of them), ``types`` (labels of the asserted classes), ``synonyms``,
+    ``definition``, ``xrefs`` and, for red flags, ``urgency``.
     Edge key: the predicate CURIE. Edge attributes: ``predicate``, ``predicate_label`` and
     ``evidence``, a list of ``{"quote", "start", "end", "support", "hedges", "note", "prefix", "suffix"}``
-    (offsets into the corpus; ``support`` is ``stated`` or ``inferred``).
+    (offsets into the corpus; ``support`` is ``stated`` or ``inferred``, i.e. a curator's inference).
+
+    ``inferred=True`` adds the edges the ontology entails (the materialiser of
+    :mod:`spasmkg.reason.rules`: inverses, symmetry, transitivity, property chains) between two
+    concepts: ``inferred=True``, ``rule``, ``axiom``, ``premises`` (the triples it was derived from,
+    predicates as CURIEs) and ``evidence=[]`` (no quote of their own: follow the premises). Asserted
+    edges then carry ``inferred=False``, and nodes ``inferred_types`` (labels of the classes entailed
+    beyond the asserted ones; ``category`` stays the asserted one).
+
+    ``simple=True`` returns a ``networkx.DiGraph`` (what centrality algorithms such as
+    ``eigenvector_centrality`` need): the parallel edges between two concepts are merged into one
+    with ``predicates`` and ``predicate_labels`` (sorted), ``evidence`` (``evidence[i]`` is the list
+    of ``predicates[i]``), ``weight`` (how many edges were merged: ``degree(weight="weight")`` equals the
+    MultiDiGraph's degree) and, with ``inferred=True``, ``inferred`` and ``rules`` (``""`` for an asserted
+    edge). ``nx.eigenvector_centrality`` on it follows the arrows; use ``.to_undirected()`` to ignore them.
 
     >>> g = to_networkx()
     >>> g.has_edge("https://w3id.org/spasmkg/resource/back_muscle_spasm",
     ...            "https://w3id.org/spasmkg/resource/rest", key="spasmkg:treatedBy")
     True
+    >>> to_networkx(curies=True, simple=True).edges["skr:back_muscle_spasm", "skr:rest"]["predicates"]
+    ['spasmkg:treatedBy']
     """
+    g = _asserted(data)
+    if inferred:
+        _add_inferred(g, data)
+    if curies:
+        g = _keyed_by_curie(g)
+    return _simple(g, inferred=inferred) if simple else g
+
+
+def _asserted(data: DataArg) -> nx.MultiDiGraph:
+    """The MultiDiGraph of the asserted edges, keyed by IRI (the default of :func:`to_networkx`)."""
     import networkx as nx
 
     from spasmkg.engine.lookup import label_index
@@ -185,6 +225,92 @@ def to_networkx(data: DataArg = ()) -> nx.MultiDiGraph:
             evidence=[ev.as_dict() for ev in edges[(s, p, o)]],
         )
     return g
+
+
+def _add_inferred(g: nx.MultiDiGraph, data: DataArg) -> None:
+    """Add the entailed edges between two nodes of ``g`` (and ``inferred_types`` on the nodes)."""
+    from spasmkg.engine.lookup import label_index
+    from spasmkg.reason.graph import load
+    from spasmkg.reason.rules import TYPE, cached_materialise
+
+    files = tuple(str(d) for d in data)
+    m = cached_materialise(load(data=files), files)
+    idx = label_index(data)
+    for _, _, attrs in g.edges(data=True):
+        attrs["inferred"] = False
+    entailed_types: dict[str, set[str]] = {}
+    edges = []
+    for (s, p, o), d in m.derivations.items():
+        if s not in g:
+            continue
+        if p == TYPE:
+            entailed_types.setdefault(s, set()).add(idx.label(o))
+        elif o in g and not g.has_edge(s, o, key=curie(p)):
+            edges.append((curie(s), curie(p), curie(o), s, p, o, d))
+    for node, attrs in g.nodes(data=True):
+        attrs["inferred_types"] = sorted(entailed_types.get(node, set()) - set(attrs["types"]))
+    for _, key, _, s, p, o, d in sorted(edges, key=lambda e: e[:3]):
+        g.add_edge(
+            s,
+            o,
+            key=key,
+            predicate=key,
+            predicate_label=idx.label(p),
+            evidence=[],
+            inferred=True,
+            rule=d.rule,
+            axiom=d.axiom,
+            premises=[(ps, curie(pp), po) for ps, pp, po in d.premises],
+        )
+
+
+def _keyed_by_curie(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` with its nodes keyed by CURIE (also in edge ``premises``); InputError if two concepts share one."""
+    import networkx as nx
+
+    key = {n: a["curie"] for n, a in g.nodes(data=True)}
+    if len(set(key.values())) < len(key):
+        seen: dict[str, str] = {}
+        for n, c in key.items():
+            if c in seen:
+                raise InputError(
+                    f"{shown(seen[c])} and {shown(n)} have the same CURIE {shown(c)}: "
+                    "use curies=False (IRIs as node ids)"
+                )
+            seen[c] = n
+    out = nx.MultiDiGraph()
+    out.graph.update(g.graph)
+    out.add_nodes_from((key[n], a) for n, a in g.nodes(data=True))
+    for u, v, k, a in g.edges(keys=True, data=True):
+        if "premises" in a:
+            a = {**a, "premises": [(curie(ps), pp, curie(po)) for ps, pp, po in a["premises"]]}
+        out.add_edge(key[u], key[v], key=k, **a)
+    return out
+
+
+def _simple(g: nx.MultiDiGraph, *, inferred: bool) -> nx.DiGraph:
+    """The DiGraph of ``g``: parallel edges merged, their attributes kept as lists in predicate order."""
+    import networkx as nx
+
+    out = nx.DiGraph()
+    out.graph.update(g.graph)
+    out.add_nodes_from(g.nodes(data=True))
+    merged: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for u, v, a in g.edges(data=True):
+        merged.setdefault((u, v), []).append(a)
+    for (u, v), edges in merged.items():
+        edges = sorted(edges, key=lambda a: a["predicate"])
+        attrs: dict[str, Any] = {
+            "predicates": [a["predicate"] for a in edges],
+            "predicate_labels": [a["predicate_label"] for a in edges],
+            "evidence": [a["evidence"] for a in edges],
+            "weight": len(edges),
+        }
+        if inferred:
+            attrs["inferred"] = [a["inferred"] for a in edges]
+            attrs["rules"] = [a.get("rule", "") for a in edges]
+        out.add_edge(u, v, **attrs)
+    return out
 
 
 def _category(top: str, label: str) -> str:

@@ -8,9 +8,7 @@ from importlib import resources
 from typing import Any
 
 from spasmkg.site.data import SiteData, search_index
-
-#: The line every page shows (the CLI prints the same after medical output).
-NOTICE = "Not medical advice: spasmkg summarises a web-text corpus; ask a clinician about your own care."
+from spasmkg.text import NOTICE
 
 SUPPORT_WORDS = {"stated": "stated by the source", "inferred": "curator inference", "unknown": "support not given"}
 SUPPORT_ECO = {
