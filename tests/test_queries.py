@@ -137,3 +137,51 @@ def test_result_to_dataframe() -> None:
         "note",
     ]
     assert len(df) >= 10
+
+
+# ---------------------------------------------------------------- named queries that run anywhere (issue 14)
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
+def test_query_file_runs_unchanged_without_predeclared_prefixes(path: Path) -> None:
+    """The file as written (no tool, no predeclared prefixes, nothing bound) gives the tool's rows:
+    with no parameters for optional ones (UNDEF), with the header's example for required ones."""
+    import pyoxigraph
+
+    from spasmkg.engine.execute import py_value
+    from spasmkg.engine.store import open_store
+
+    q = catalog.parse_header(path)
+    text = path.read_text(encoding="utf-8")
+    res = open_store(()).query(text)  # no prefixes= : an undeclared prefix is a syntax error
+    assert isinstance(res, pyoxigraph.QuerySolutions)
+    cols = [v.value for v in res.variables]
+    raw = [{c: py_value(s[c]) for c in cols} for s in res]
+    tool = api.query(q.name, _example_params(q), limit=None)
+    assert cols == tool.columns
+    assert raw == tool.rows  # same rows in the same order
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
+def test_every_parameter_is_one_values_block_and_binding_replaces_it(path: Path) -> None:
+    q = catalog.parse_header(path)
+    text = path.read_text(encoding="utf-8")
+    blocks = catalog.parameter_blocks(text)
+    for p in q.params:
+        assert p.name in blocks, f"{path.name}: parameter {p.name} needs one 'VALUES ?{p.name} {{ ... }}' block"
+        default = text[slice(*blocks[p.name])].strip()
+        if p.required:
+            assert default.startswith("skr:"), f"{path.name}: required {p.name} needs its example as the default"
+        else:
+            assert default == "UNDEF" or p.name == "activity", f"{path.name}: optional {p.name} should be UNDEF"
+        bound = catalog.inject_values(text, {p.name: "<http://example.org/x>"})
+        assert bound.count("<http://example.org/x>") == 1
+        assert f"VALUES ?{p.name} {{ <http://example.org/x> }}" in " ".join(bound.split())
+
+
+def test_binding_a_parameter_changes_the_answer_from_the_default() -> None:
+    default = api.query("treatments-for", concept="muscle strain").rows
+    other = api.query("treatments-for", concept="dehydration").rows
+    assert default and other and _canonical(default) != _canonical(other)
+    sitting = api.query("contraindicated-while-driving", activity="driving").rows
+    assert _canonical(sitting) == _canonical(api.query("contraindicated-while-driving").rows)

@@ -120,6 +120,59 @@ def _read_query_file(file: Path, timeout: float) -> str:
         raise InputError(f"{file}: {exc.strerror or exc}") from None
 
 
+def endpoint_options(f: Callable[..., None]) -> Callable[..., None]:
+    """``--endpoint URL`` and ``--graph IRI``: run on a remote SPARQL 1.1 endpoint instead."""
+    f = click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        metavar="IRI",
+        help="With --endpoint: the named graph holding spasmkg (sent as default-graph-uri; repeatable).",
+    )(f)
+    f = click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        help="Run on this SPARQL 1.1 endpoint instead of the local graph (opens the network to its host only).",
+    )(f)
+    return f
+
+
+def _run_remote_and_print(
+    endpoint: str,
+    text: str,
+    fmt: str,
+    medical: bool,
+    *,
+    timeout: float,
+    limit: int | None,
+    graphs: tuple[str, ...],
+    require_graph: bool,
+) -> None:
+    """Run on the endpoint under ``--timeout``; print as a local result is printed."""
+    from spasmkg.engine.execute import bounded, check_timeout
+    from spasmkg.engine.formatting import MACHINE_FORMATS, render
+    from spasmkg.engine.remote import run_remote
+
+    check_timeout(timeout)
+
+    def work() -> str:
+        result = run_remote(
+            endpoint, text, timeout=timeout, limit=limit, default_graphs=graphs, require_graph=require_graph
+        )
+        return render(result, fmt)
+
+    out = bounded(work, timeout=timeout + 1.0, what="query")
+    emit(out, medical=medical, machine=fmt in MACHINE_FORMATS)
+
+
+def _no_data_with_endpoint(endpoint: str | None, data: tuple[str, ...]) -> None:
+    from spasmkg.errors import InputError
+
+    if endpoint is not None and data:
+        raise InputError("--data files are not sent to an endpoint; upload them with 'spasmkg publish --data FILE'")
+
+
 @click.command("query")
 @click.argument("name")
 @click.option(
@@ -132,6 +185,7 @@ def _read_query_file(file: Path, timeout: float) -> str:
 )
 @format_option(RESULT_FORMATS, "table")
 @limits_option
+@endpoint_options
 @data_option
 @click.pass_context
 def query_cmd(
@@ -142,15 +196,34 @@ def query_cmd(
     timeout: float,
     limit: int,
     no_limit: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
     data: tuple[str, ...],
 ) -> None:
-    """Run the named query NAME (see 'spasmkg queries')."""
+    """Run the named query NAME (see 'spasmkg queries'), locally or on a remote --endpoint."""
     from spasmkg import api
     from spasmkg.engine import catalog
 
     q = catalog.get(name)
     values = catalog.parse_params(q, list(params))
     all_data = data_of(ctx, data)
+    _no_data_with_endpoint(endpoint, all_data)
+    if endpoint is not None:
+        from spasmkg.engine.named import bind_params, bound_text
+
+        # parameters are resolved against the shipped graph and bound as terms, as locally
+        text = catalog.standalone_text(bound_text(q.text, bind_params(q, values)))
+        _run_remote_and_print(
+            endpoint,
+            text,
+            fmt,
+            q.medical,
+            timeout=timeout,
+            limit=None if (no_limit or q.critical) else limit,
+            graphs=graphs,
+            require_graph=True,
+        )
+        return
     _run_and_print(
         lambda: api.query(name, values, data=all_data, timeout=timeout, limit=None if no_limit else limit),
         fmt,
@@ -171,6 +244,7 @@ def query_cmd(
 )
 @format_option(RESULT_FORMATS, "table")
 @limits_option
+@endpoint_options
 @data_option
 @click.pass_context
 def sparql_cmd(
@@ -181,6 +255,8 @@ def sparql_cmd(
     timeout: float,
     limit: int,
     no_limit: bool,
+    endpoint: str | None,
+    graphs: tuple[str, ...],
     data: tuple[str, ...],
 ) -> None:
     """Run an ad-hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE). Updates are refused."""
@@ -196,6 +272,22 @@ def sparql_cmd(
     assert query_text is not None
     text = query_text
     all_data = data_of(ctx, data)
+    _no_data_with_endpoint(endpoint, all_data)
+    if endpoint is not None:
+        from spasmkg.engine.catalog import standalone_text
+
+        # the project's prefixes stay predeclared: PREFIX lines are added for those used, not declared
+        _run_remote_and_print(
+            endpoint,
+            standalone_text(text),
+            fmt,
+            True,
+            timeout=timeout,
+            limit=None if no_limit else limit,
+            graphs=graphs,
+            require_graph=False,
+        )
+        return
     _run_and_print(
         lambda: api.sparql(text, data=all_data, timeout=timeout, limit=None if no_limit else limit),
         fmt,

@@ -235,3 +235,40 @@ def parameter_blocks(text: str) -> dict[str, tuple[int, int]]:
             if close is not None:
                 found.setdefault(v.text[1:], []).append((b.start + 1, close.start))
     return {k: spans[0] for k, spans in found.items() if len(spans) == 1}
+
+
+def used_prefixes(text: str) -> list[str]:
+    """Prefixes the query uses in prefixed names, in order of first use."""
+    from spasmkg.engine.sparqlcheck import tokens
+
+    seen: dict[str, None] = {}
+    for t in tokens(text):
+        if t.kind == "pname":
+            seen.setdefault(t.text.split(":", 1)[0], None)
+    return list(seen)
+
+
+def declared_prefixes(text: str) -> set[str]:
+    """Prefixes declared by ``PREFIX p: <...>`` lines of the query."""
+    from spasmkg.engine.sparqlcheck import tokens
+
+    toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    out = set()
+    for i, t in enumerate(toks[:-1]):
+        if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].kind == "pname":
+            out.add(toks[i + 1].text.split(":", 1)[0])
+    return out
+
+
+def standalone_text(text: str) -> str:
+    """``text`` with a ``PREFIX`` line for every project prefix it uses but does not declare.
+
+    A query that declares its prefixes (every ``queries/*.rq`` file) is returned unchanged.
+    """
+    from spasmkg.namespaces import ALL_PREFIXES
+
+    missing = [p for p in used_prefixes(text) if p not in declared_prefixes(text) and p in ALL_PREFIXES]
+    if not missing:
+        return text
+    prolog = "".join(f"PREFIX {p}: <{ALL_PREFIXES[p]}>\n" for p in missing)
+    return prolog + text

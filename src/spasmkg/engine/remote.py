@@ -2,7 +2,7 @@
 
 Nothing here runs unless the user names an endpoint (``spasmkg query NAME --endpoint URL``,
 ``spasmkg sparql --endpoint URL``, ``spasmkg publish --store URL``): that is the explicit opt-in.
-Even then :func:`allow_hosts` lets Python code reach *only* the named host (every other connection
+Even then :func:`spasmkg.io.guards.allow_hosts` lets Python code reach *only* the named host (every other connection
 or DNS look-up is still refused by an audit hook), every request has a timeout, and every failure
 is one line (:class:`~spasmkg.errors.InputError`, exit 2), never a traceback. The query text is
 checked (:func:`spasmkg.engine.sparqlcheck.check_query`) before it is sent, as locally.
@@ -18,20 +18,18 @@ spasmkg.errors.InputError: endpoint must be an http:// or https:// URL, not 'ftp
 from __future__ import annotations
 
 import base64
-import contextlib
-import ipaddress
 import json
 import socket
-import sys
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from spasmkg.engine.execute import Result
 from spasmkg.errors import InputError, NetworkRefused, QueryTimeout
+from spasmkg.io.guards import allow_hosts
 from spasmkg.text import brief, one_line
 
 #: Largest response read from an endpoint (bytes); a bigger one is an error, not a partial result.
@@ -39,81 +37,6 @@ MAX_RESPONSE_BYTES = 256 * 2**20
 
 #: Seconds an endpoint gets to answer, by default.
 DEFAULT_TIMEOUT = 30.0
-
-_LOCK = threading.Lock()
-_ALLOWED: dict[str, set[str]] = {"names": set(), "addrs": set()}
-_POLICY_DEPTH = 0
-_HOOK_INSTALLED = False
-
-_CONNECT_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})
-_NAME_EVENTS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"})
-_OTHER_EVENTS = frozenset({"socket.gethostbyaddr", "ftplib.connect", "smtplib.connect", "webbrowser.open"})
-
-
-def _policy_hook(event: str, args: tuple[Any, ...]) -> None:
-    """While a policy is active, refuse connections and look-ups that are not to an allowed host."""
-    if _POLICY_DEPTH == 0:
-        return
-    if event in _CONNECT_EVENTS:
-        sock = args[0] if args else None
-        if getattr(sock, "family", None) == getattr(socket, "AF_UNIX", object()):
-            return
-        addr = args[1] if event == "socket.connect" and len(args) > 1 else (args[-1] if args else None)
-        host = addr[0] if isinstance(addr, tuple) and addr else None
-        if host is None or str(host) in _ALLOWED["addrs"] or str(host) in _ALLOWED["names"]:
-            return
-        raise NetworkRefused(f"network access refused: {str(host)[:80]} is not the endpoint you named")
-    if event in _NAME_EVENTS:
-        host = args[0] if args else None
-        if host is None or str(host) in _ALLOWED["names"] or str(host) in _ALLOWED["addrs"]:
-            return
-        raise NetworkRefused(f"network access refused: {str(host)[:80]} is not the endpoint you named")
-    if event in _OTHER_EVENTS:
-        raise NetworkRefused(f"network access refused at run time ({event})")
-
-
-def _addresses(host: str) -> set[str]:
-    """The IP addresses of ``host`` (looked up once, while the policy allows it)."""
-    try:
-        return {str(ipaddress.ip_address(host))}
-    except ValueError:
-        pass
-    try:
-        return {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except OSError as exc:
-        raise InputError(f"cannot resolve host {host[:80]!r}: {one_line(str(exc))}") from None
-
-
-@contextlib.contextmanager
-def allow_hosts(hosts: Iterable[str]) -> Iterator[None]:
-    """Let Python code reach ``hosts`` (and nothing else) inside the block.
-
-    The project's no-network guard (:func:`spasmkg.io.guards.install_network_guard`) is paused and
-    this module's narrower policy takes its place: a connection or DNS look-up for any other host is
-    refused with :class:`~spasmkg.errors.NetworkRefused`. Audit hooks are process-wide; the policy
-    is, too.
-    """
-    global _POLICY_DEPTH, _HOOK_INSTALLED
-    from spasmkg.io import guards
-
-    hosts = [h for h in hosts if h]
-    with _LOCK:
-        if not _HOOK_INSTALLED:
-            sys.addaudithook(_policy_hook)
-            _HOOK_INSTALLED = True
-        _ALLOWED["names"].update(hosts)
-        _POLICY_DEPTH += 1
-        was_active = guards._GUARD_ACTIVE
-        guards._GUARD_ACTIVE = False  # the policy above is narrower: only the named hosts
-    try:
-        for h in hosts:
-            _ALLOWED["addrs"].update(_addresses(h))
-        yield
-    finally:
-        with _LOCK:
-            _POLICY_DEPTH -= 1
-            if _POLICY_DEPTH == 0:
-                guards._GUARD_ACTIVE = was_active
 
 
 def endpoint_url(url: str) -> urllib.parse.SplitResult:
@@ -164,15 +87,19 @@ def request(
     """
     parts = endpoint_url(url)
     handlers: list[urllib.request.BaseHandler] = []
+    digest: urllib.request.HTTPDigestAuthHandler | None = None
     if auth is not None:
         mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         mgr.add_password(None, url, auth[0], auth[1])
-        handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+        digest = urllib.request.HTTPDigestAuthHandler(mgr)
+        handlers += [digest, urllib.request.HTTPBasicAuthHandler(mgr)]
     handlers.append(_NoRedirect())
     opener = urllib.request.build_opener(*handlers)
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     where = redact(url)
     with allow_hosts([parts.hostname or ""]):
+        if auth is not None and body is not None and digest is not None and _preauthorize(req, auth, digest, timeout):
+            opener = urllib.request.build_opener(_NoRedirect())  # answered up front: a 401 now is final
         try:
             with opener.open(req, timeout=timeout) as resp:
                 data = resp.read(max_bytes + 1)
@@ -196,6 +123,37 @@ def request(
     return Response(status, ctype, data, hdrs)
 
 
+def _preauthorize(
+    req: urllib.request.Request, auth: tuple[str, str], digest: urllib.request.HTTPDigestAuthHandler, timeout: float
+) -> bool:
+    """Learn the server's challenge with a body-less GET first and answer it on ``req`` up front.
+
+    Without this a large upload is sent once unauthenticated, and a server that answers 401 at
+    once and closes the connection (Virtuoso) makes the upload fail with a broken pipe.
+    """
+    probe = urllib.request.Request(req.full_url, method="GET", headers={"Accept": "*/*"})
+    try:
+        with urllib.request.build_opener(_NoRedirect()).open(probe, timeout=timeout) as resp:
+            resp.read(1)
+            return False  # no authentication asked for GET; the handlers answer a challenge to the PUT
+    except urllib.error.HTTPError as exc:
+        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        exc.close()
+    except (OSError, ValueError):
+        return False  # the real request reports the failure
+    scheme, _, params = challenge.partition(" ")
+    if scheme.lower() == "digest":
+        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+        value = digest.get_authorization(req, chal)
+        if value:
+            req.add_unredirected_header("Authorization", f"Digest {value}")
+            return True
+    elif scheme.lower() == "basic":
+        req.add_unredirected_header("Authorization", basic_auth_header(*auth))
+        return True
+    return False
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     """Follow no redirect: it could lead to another host, and a POST would silently become a GET."""
 
@@ -213,8 +171,13 @@ def _error_text(resp: Response) -> str:
     return one_line(brief(text, 200)) or f"HTTP {resp.status}"
 
 
-def query_endpoint(url: str, text: str, *, timeout: float = DEFAULT_TIMEOUT) -> tuple[str, Any]:
+def query_endpoint(
+    url: str, text: str, *, timeout: float = DEFAULT_TIMEOUT, default_graphs: Sequence[str] = ()
+) -> tuple[str, Any]:
     """Run ``text`` on the endpoint at ``url`` (SPARQL 1.1 Protocol, POST form).
+
+    Parameters in the URL's query string (``?default-graph-uri=...``) and ``default_graphs`` are
+    sent as protocol fields.
 
     Returns ("select", (columns, rows)) with rows as SPARQL-JSON binding dicts, ("ask", bool) or
     ("graph", N-Triples text). The text is checked first: SERVICE, LOAD and updates never leave.
@@ -224,9 +187,13 @@ def query_endpoint(url: str, text: str, *, timeout: float = DEFAULT_TIMEOUT) -> 
     form = check_query(text)
     graph = form in ("CONSTRUCT", "DESCRIBE")
     accept = "application/n-triples" if graph else "application/sparql-results+json"
-    body = urllib.parse.urlencode({"query": text}).encode("utf-8")
+    parts = endpoint_url(url)
+    fields = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)  # e.g. default-graph-uri=...
+    fields += [("default-graph-uri", g) for g in default_graphs]
+    body = urllib.parse.urlencode([("query", text), *fields]).encode("utf-8")
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
-    resp = request(url, method="POST", body=body, headers=headers, timeout=timeout)
+    bare = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+    resp = request(bare, method="POST", body=body, headers=headers, timeout=timeout)
     where = redact(url)
     if resp.status != 200:
         raise InputError(f"{where} refused the query (HTTP {resp.status}): {_error_text(resp)}")
@@ -272,3 +239,56 @@ def json_term_value(term: dict[str, Any]) -> Any:
     except (TypeError, ValueError, ArithmeticError):
         return value
     return value
+
+
+#: A triple every copy of the spasmkg graph holds: the ontology header.
+SENTINEL = "ASK { <https://w3id.org/spasmkg/spasmkg.owl> a <http://www.w3.org/2002/07/owl#Ontology> }"
+
+
+def run_remote(
+    url: str,
+    text: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    limit: int | None = None,
+    default_graphs: Sequence[str] = (),
+    require_graph: bool = False,
+) -> Result:
+    """Run ``text`` on the endpoint and return a :class:`~spasmkg.engine.execute.Result` like a local run.
+
+    ``require_graph``: first ask whether the endpoint holds the spasmkg graph (its ontology header),
+    and say so in one line if it does not (a named query would otherwise just return no rows).
+    """
+    import time
+
+    started = time.perf_counter()
+    if require_graph:
+        kind, holds = query_endpoint(url, SENTINEL, timeout=timeout, default_graphs=default_graphs)
+        if kind != "ask" or not holds:
+            raise InputError(
+                f"{redact(url)} does not hold the spasmkg graph (no <https://w3id.org/spasmkg/spasmkg.owl>); "
+                "load it with 'spasmkg publish', or name its graph with --graph IRI"
+            )
+    kind, payload = query_endpoint(url, text, timeout=timeout, default_graphs=default_graphs)
+    if kind == "ask":
+        result = Result("ask", boolean=bool(payload))
+    elif kind == "graph":
+        import pyoxigraph
+
+        try:
+            triples = [
+                (t.subject, t.predicate, t.object) for t in pyoxigraph.parse(payload, pyoxigraph.RdfFormat.N_TRIPLES)
+            ]
+        except SyntaxError as exc:
+            raise InputError(f"{redact(url)} answered N-Triples that do not parse: {brief(str(exc), 150)}") from None
+        truncated = limit is not None and len(triples) > limit
+        result = Result("graph", triples=triples[:limit] if limit is not None else triples, truncated=truncated)
+    else:
+        columns, bindings = payload
+        rows = [{c: json_term_value(b[c]) if c in b else None for c in columns} for b in bindings]
+        truncated = limit is not None and len(rows) > limit
+        result = Result(
+            "select", columns=columns, rows=rows[:limit] if limit is not None else rows, truncated=truncated
+        )
+    result.elapsed = time.perf_counter() - started
+    return result

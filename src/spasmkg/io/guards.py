@@ -9,13 +9,15 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from spasmkg.errors import InputError, NetworkRefused, TimeLimitExceeded
 from spasmkg.io.limits import MAX_QUERY_MEMORY_GROWTH
+from spasmkg.text import one_line
 
 __all__ = [
+    "allow_hosts",
     "install_network_guard",
     "network_guard",
     "network_guard_active",
@@ -194,3 +196,82 @@ def time_limit(seconds: float | None, what: str) -> Iterator[None]:
                 break
             except _Expired:
                 continue
+
+
+# ---------------------------------------------------------------- the one opt-in: named hosts only
+
+_POLICY_LOCK = threading.Lock()
+_ALLOWED: dict[str, set[str]] = {"names": set(), "addrs": set()}
+_POLICY_DEPTH = 0
+_HOOK_INSTALLED = False
+
+_CONNECT_EVENTS = frozenset({"socket.connect", "socket.sendto", "socket.sendmsg"})
+_NAME_EVENTS = frozenset({"socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex"})
+_OTHER_EVENTS = frozenset({"socket.gethostbyaddr", "ftplib.connect", "smtplib.connect", "webbrowser.open"})
+
+
+def _policy_hook(event: str, args: tuple[Any, ...]) -> None:
+    """While a policy is active, refuse connections and look-ups that are not to an allowed host."""
+    if _POLICY_DEPTH == 0:
+        return
+    if event in _CONNECT_EVENTS:
+        sock = args[0] if args else None
+        if getattr(sock, "family", None) == getattr(sys.modules.get("socket"), "AF_UNIX", object()):
+            return
+        addr = args[1] if event == "socket.connect" and len(args) > 1 else (args[-1] if args else None)
+        host = addr[0] if isinstance(addr, tuple) and addr else None
+        if host is None or str(host) in _ALLOWED["addrs"] or str(host) in _ALLOWED["names"]:
+            return
+        raise NetworkRefused(f"network access refused: {str(host)[:80]} is not the endpoint you named")
+    if event in _NAME_EVENTS:
+        host = args[0] if args else None
+        if host is None or str(host) in _ALLOWED["names"] or str(host) in _ALLOWED["addrs"]:
+            return
+        raise NetworkRefused(f"network access refused: {str(host)[:80]} is not the endpoint you named")
+    if event in _OTHER_EVENTS:
+        raise NetworkRefused(f"network access refused at run time ({event})")
+
+
+def _addresses(host: str) -> set[str]:
+    """The IP addresses of ``host`` (looked up once, while the policy allows it)."""
+    import ipaddress
+    import socket
+
+    try:
+        return {str(ipaddress.ip_address(host))}
+    except ValueError:
+        pass
+    try:
+        return {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except OSError as exc:
+        raise InputError(f"cannot resolve host {host[:80]!r}: {one_line(str(exc))}") from None
+
+
+@contextlib.contextmanager
+def allow_hosts(hosts: Iterable[str]) -> Iterator[None]:
+    """Let Python code reach ``hosts`` (and nothing else) inside the block.
+
+    The no-network guard (:func:`install_network_guard`) is paused and
+    this module's narrower policy takes its place: a connection or DNS look-up for any other host is
+    refused with :class:`~spasmkg.errors.NetworkRefused`. Audit hooks are process-wide; the policy
+    is, too.
+    """
+    global _POLICY_DEPTH, _HOOK_INSTALLED, _GUARD_ACTIVE
+    hosts = [h for h in hosts if h]
+    with _POLICY_LOCK:
+        if not _HOOK_INSTALLED:
+            sys.addaudithook(_policy_hook)
+            _HOOK_INSTALLED = True
+        _ALLOWED["names"].update(hosts)
+        _POLICY_DEPTH += 1
+        was_active = _GUARD_ACTIVE
+        _GUARD_ACTIVE = False  # the policy above is narrower: only the named hosts
+    try:
+        for h in hosts:
+            _ALLOWED["addrs"].update(_addresses(h))
+        yield
+    finally:
+        with _POLICY_LOCK:
+            _POLICY_DEPTH -= 1
+            if _POLICY_DEPTH == 0:
+                _GUARD_ACTIVE = was_active
