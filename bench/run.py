@@ -47,6 +47,12 @@ T_VALIDATE_RATIO = 1.5
 T_VALIDATE_CACHED_RATIO = 1.5
 T_WARM_SCALE = 3.0
 T_EXPONENT = 1.5  # growth exponent above which a step counts as (close to) quadratic
+# Issue 13 (validation at query speed).
+T_SHACL_STEP_S = 0.5  # SHACL step on the shipped graph
+T_VALIDATE_NO_OWL_S = 1.0  # whole cold `validate --no-owl` on the shipped graph
+JENA_SHACL_S = 2.4  # Jena SHACL 4.5, whole process, shipped graph (issue 13's measurement; Jena is not run here)
+T_VALIDATE_N100_S = 60.0  # whole `validate --no-owl` at N=100
+T_VALIDATE_EXPONENT = 1.1  # its growth between N=1, 10 and 100
 
 
 # --------------------------------------------------------------------------------------------- running
@@ -436,7 +442,7 @@ def validate_section(b: Bench, rep: Report, repeats: int, validate_repeats: int,
         for sub in b.cache.glob("*"):
             if sub.name != "stores":
                 shutil.rmtree(sub, ignore_errors=True)
-        pair = [("pyshacl", pyshacl), ("spasmkg", [sk, "validate", "--format", "json"])]
+        pair = [("pyshacl", pyshacl), ("spasmkg", [sk, "validate", "--quiet", "--format", "json"])]
         for label, argv in pair if i % 2 == 0 else pair[::-1]:
             b.log(f"  {label} (cold) ...")
             if label == "pyshacl":
@@ -447,6 +453,32 @@ def validate_section(b: Bench, rep: Report, repeats: int, validate_repeats: int,
                 with contextlib.suppress(ValueError):
                     reports.append(json.loads(text))
             b.log(f"    {b_last(base if label == 'pyshacl' else cold)}")
+    # Issue 13: cold `validate --no-owl` (no cache) and the SHACL step inside it (from its JSON report).
+    no_owl, shacl_steps = Figure(), []
+    for _ in range(max(repeats, 3)):
+        r0, text = b.capture([sk, "validate", "--no-owl", "--no-cache", "--quiet", "--format", "json"], timeout=timeout)
+        no_owl.add(r0)
+        with contextlib.suppress(ValueError, KeyError, StopIteration):
+            shacl_steps.append(next(c for c in json.loads(text)["checks"] if c["name"] == "shacl")["seconds"])
+    step = statistics.median(shacl_steps) if shacl_steps else None
+    rep.verdict(
+        f"13. SHACL step on the shipped graph (compiled engine, median of {len(shacl_steps)})",
+        f"{secs(step)} s",
+        f"<= {T_SHACL_STEP_S} s",
+        None if step is None else step <= T_SHACL_STEP_S,
+    )
+    rep.verdict(
+        f"13. cold `validate --no-owl` (wall, median of {len(no_owl.runs)})",
+        f"{secs(no_owl.wall)} s (CPU {secs(no_owl.cpu)} s, {no_owl.rss:.0f} MB)",
+        f"<= {T_VALIDATE_NO_OWL_S} s",
+        no_owl.wall <= T_VALIDATE_NO_OWL_S and no_owl.ok,
+    )
+    rep.verdict(
+        f"13. cold `validate` with HermiT (wall, median of {len(cold.runs)})",
+        f"{secs(cold.wall)} s (CPU {secs(cold.cpu)} s)",
+        f"< {JENA_SHACL_S} s (Jena SHACL alone, whole process, from issue 13)",
+        cold.wall < JENA_SHACL_S and cold.ok,
+    )
     r = ratio(cold.wall, base.wall)
     rep.verdict(
         f"3. `validate` cold vs `pyshacl` (wall, median of {len(cold.runs)})",
@@ -475,6 +507,8 @@ def validate_section(b: Bench, rep: Report, repeats: int, validate_repeats: int,
         f"{secs(base.cpu)} | {base.rss:.0f} | {','.join(str(x.rc) for x in base.runs)} |",
         f"| `spasmkg validate` (cold: empty cache) | {secs(cold.wall)} | {secs(cold.cpu)} | {cold.rss:.0f} | "
         f"{','.join(str(x.rc) for x in cold.runs)} |",
+        f"| `spasmkg validate --no-owl --no-cache` | {secs(no_owl.wall)} | {secs(no_owl.cpu)} | {no_owl.rss:.0f} | "
+        f"{','.join(sorted({str(x.rc) for x in no_owl.runs}))} |",
         f"| `spasmkg validate` (cached) | {secs(cf.wall)} | {secs(cf.cpu)} | {cf.rss:.0f} | "
         f"{','.join(sorted({str(x.rc) for x in cf.runs}))} |",
         "",
@@ -486,7 +520,7 @@ def validate_section(b: Bench, rep: Report, repeats: int, validate_repeats: int,
     if reports:
         rep.add(
             "Seconds per check inside the cold `validate` run (from its JSON report; HermiT runs in a "
-            "process alongside pySHACL, so the checks overlap):",
+            "process alongside the other checks, so they overlap):",
             "",
         )
         rep.add("| check | seconds | result |", "|---|---:|---|")
@@ -523,6 +557,9 @@ def count_triples(files: Sequence[Path]) -> int:
 
 QUERY_STEPS = ["load (cold - warm)", "query cold", "query warm", "export nt"]
 VALIDATE_STEP = "validate --no-owl"
+VALIDATE_OWL_STEP = "validate (with HermiT)"
+#: HermiT's heap for the scaled validate with OWL (N=100 needs ~2.4 GB; the default is 1024 MB).
+OWL_BENCH_HEAP_MB = "4096"
 
 
 def scaling_section(
@@ -534,6 +571,7 @@ def scaling_section(
     *,
     step_budget: float,
     deadline: float,
+    with_owl: bool = True,
 ) -> None:
     sk = spasmkg_bin()
     shipped = count_triples([ROOT / "ontology" / "spasmkg.ttl", ROOT / "ontology" / "knowledge.ttl"])
@@ -573,14 +611,14 @@ def scaling_section(
             return None, "skipped: bench time budget used up"
         return allowed, ""
 
-    def timed_step(step: str, n: int, argv: list[str]) -> None:
+    def timed_step(step: str, n: int, argv: list[str], env: dict[str, str] | None = None) -> None:
         allowed, why = budget_for(step, n)
         if allowed is None:
             put(step, n, Step(None, None, why))
             b.log(f"  {step}: {why}")
             return
         errfile = b.tmp / "step.err"
-        r = b.run(argv, timeout=allowed, stderr=errfile)
+        r = b.run(argv, timeout=allowed, stderr=errfile, env=None if env is None else {**b.env, **env})
         if r.timed_out:
             put(step, n, Step(None, r.rss_mb, f"stopped after {allowed:.0f} s"))
         elif r.rc not in (0, 1):
@@ -595,8 +633,12 @@ def scaling_section(
         path = synth(n)
         if n in validate_scales:
             max_mb = str(min(200, max(8, math.ceil(path.stat().st_size / 2**20) + 1)))
-            vargs = [sk, "validate", "--data", str(path), "--no-owl", "--no-cache", "--max-mb", max_mb]
+            vargs = [sk, "validate", "--data", str(path), "--no-owl", "--no-cache", "--quiet", "--max-mb", max_mb]
             timed_step(VALIDATE_STEP, n, vargs)
+            if with_owl:
+                oargs = [sk, "validate", "--data", str(path), "--no-cache", "--quiet", "--max-mb", max_mb]
+                oargs += ["--owl-timeout", str(int(step_budget))]
+                timed_step(VALIDATE_OWL_STEP, n, oargs, env={"SPASMKG_HERMIT_MB": OWL_BENCH_HEAP_MB})
         if n not in scales:
             continue
         qargs = [sk, "--data", str(path), "query", HEADLINE, "-F", "json"]
@@ -649,13 +691,16 @@ def scaling_section(
     table("step", ["synth", *QUERY_STEPS], scales, store_triples, "triples in the store")
     if validate_scales:
         rep.add(
-            "`spasmkg validate --data FILE --no-owl --no-cache --max-mb M` validates the copies alone (SHACL "
-            "with RDFS inference, evidence offsets, QC queries; no HermiT). `--max-mb` raises validate's "
-            "size limit (default 8 MiB) to fit the file. The validate scales are smaller than the query "
-            "scales because SHACL takes about 20 s per copy (N=100 would take about 40 min).",
+            "`spasmkg validate --data FILE --no-owl --no-cache --max-mb M` validates the shipped graph merged "
+            "with the copies on one pyoxigraph store (SHACL compiled to SPARQL with RDFS typing, literals, "
+            "evidence offsets, QC queries; no HermiT). *validate (with HermiT)* adds the OWL check "
+            f"(HermiT classification, `SPASMKG_HERMIT_MB={OWL_BENCH_HEAP_MB}`, `--owl-timeout` = the step budget). "
+            "`--max-mb` raises validate's size limit (default 64 MiB with HermiT, 200 MiB with --no-owl) "
+            "to fit the file. *triples validated* counts the copies only.",
             "",
         )
-        table("step", [VALIDATE_STEP], validate_scales, data_triples, "triples validated")
+        steps = [VALIDATE_STEP, VALIDATE_OWL_STEP] if with_owl else [VALIDATE_STEP]
+        table("step", steps, validate_scales, data_triples, "triples validated")
     notes = [
         f"- {step} at N={n}: {st.note}"
         for step, by_n in res.items()
@@ -678,9 +723,10 @@ def scaling_section(
     )
     quad_ok: list[bool] = []
     rss_ok: list[bool] = []
-    for step in [*QUERY_STEPS, VALIDATE_STEP]:
-        ns = validate_scales if step == VALIDATE_STEP else scales
-        sizes = data_triples if step == VALIDATE_STEP else store_triples
+    validate_growth: list[tuple[int, int, float]] = []  # (from N, to N, exponent) of validate --no-owl
+    for step in [*QUERY_STEPS, VALIDATE_STEP, VALIDATE_OWL_STEP]:
+        ns = validate_scales if step in (VALIDATE_STEP, VALIDATE_OWL_STEP) else scales
+        sizes = data_triples if step in (VALIDATE_STEP, VALIDATE_OWL_STEP) else store_triples
         done = [n for n in ns if res.get(step, {}).get(n) and res[step][n].seconds is not None]
         for a, c in itertools.pairwise(done):
             sa, sc = res[step][a], res[step][c]
@@ -690,6 +736,8 @@ def scaling_section(
             rx = ratio(sc.rss, sa.rss) if sa.rss and sc.rss else math.nan
             q_ok = not ex > T_EXPONENT
             r_ok = not rx > dx
+            if step == VALIDATE_STEP:
+                validate_growth.append((a, c, ex))
             if step != "load (cold - warm)":
                 quad_ok.append(q_ok)
                 rss_ok.append(r_ok)
@@ -707,6 +755,23 @@ def scaling_section(
             f"{w:.2f}x ({ms(warm[big].seconds)} / {ms(warm[1].seconds)} ms)",
             f"<= {T_WARM_SCALE}x",
             w <= T_WARM_SCALE,
+        )
+    vres = res.get(VALIDATE_STEP, {})
+    top = max(validate_scales) if validate_scales else None
+    if top is not None:
+        st = vres.get(top)
+        rep.verdict(
+            f"13. `validate --no-owl` at N={top} ({data_triples[top]:,} triples of copies)",
+            (f"{secs(st.seconds)} s, peak RSS {st.rss:.0f} MB" if st and st.seconds is not None else "not measured")
+            + ("" if top == 100 else " (not N=100)"),
+            f"<= {T_VALIDATE_N100_S:.0f} s at N=100",
+            None if not (st and st.seconds is not None) else (st.seconds <= T_VALIDATE_N100_S and top == 100),
+        )
+        rep.verdict(
+            f"13. `validate --no-owl` growth between N={', '.join(map(str, validate_scales))}",
+            ", ".join(f"N={a}->{c}: N^{ex:.2f}" for a, c, ex in validate_growth) or "not measured",
+            f"exponent <= {T_VALIDATE_EXPONENT}",
+            all(ex <= T_VALIDATE_EXPONENT for _, _, ex in validate_growth) if validate_growth else None,
         )
     rep.verdict(
         "4. peak RSS grows no faster than the data",
@@ -739,7 +804,10 @@ def main(argv: list[str] | None = None) -> int:
         "--validate-budget", type=float, default=5.0, help="minutes after which no further cold pair starts"
     )
     ap.add_argument("--scales", default=None, help="comma-separated N for the scaling table (default 1,10,100)")
-    ap.add_argument("--validate-scales", default=None, help="N for the scaled validate (default 1,4,10; --quick: none)")
+    ap.add_argument(
+        "--validate-scales", default=None, help="N for the scaled validate (default 1,10,100; --quick: none)"
+    )
+    ap.add_argument("--no-scaled-owl", action="store_true", help="scaled validate without HermiT only")
     ap.add_argument("--skip", default="", help="comma-separated sections to skip: queries,validate,scaling")
     ap.add_argument("--step-budget", type=float, default=600.0, help="longest a single scaled step may run (s)")
     ap.add_argument("--budget", type=float, default=20.0, help="soft limit for the whole bench (minutes)")
@@ -757,7 +825,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.validate_scales is not None:
         validate_scales = [int(x) for x in args.validate_scales.split(",") if x.strip()]
     else:
-        validate_scales = [] if args.quick else [1, 4, 10]
+        validate_scales = [] if args.quick else [1, 10, 100]
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     t0 = time.monotonic()
     deadline = t0 + args.budget * 60
@@ -791,7 +859,16 @@ def main(argv: list[str] | None = None) -> int:
             )
         if "scaling" not in skip:
             log(f"4. scaling {scales}, validate {validate_scales}")
-            scaling_section(b, rep, scales, validate_scales, repeats, step_budget=args.step_budget, deadline=deadline)
+            scaling_section(
+                b,
+                rep,
+                scales,
+                validate_scales,
+                repeats,
+                step_budget=args.step_budget,
+                deadline=deadline,
+                with_owl=not args.no_scaled_owl,
+            )
     finally:
         if args.keep:
             log(f"kept {tmp}")
@@ -799,10 +876,22 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     total = time.monotonic() - t0
     text = render(rep, info, args, repeats, headline_repeats, total, load_start, loadavg())
+    text += kept_sections(args.output)
     args.output.write_text(text, encoding="utf-8")
     print(text)
     log(f"wrote {args.output} in {total / 60:.1f} min")
     return 0
+
+
+def kept_sections(path: Path) -> str:
+    """Sections that other benchmarks keep in the same file (``<!-- NAME:begin -->`` ... ``<!-- NAME:end -->``,
+    e.g. bench/serve_load.py's): carried over unchanged when this report is rewritten."""
+    try:
+        old = path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    found = re.finditer(r"<!-- ([\w-]+):begin -->.*?<!-- \1:end -->", old, flags=re.S)
+    return "".join(f"\n{m.group(0)}\n" for m in found)
 
 
 def render(

@@ -204,13 +204,12 @@ def _expect(path: Path) -> str:
 
 @pytest.mark.parametrize("fixture", EVIDENCE_FIXTURES, ids=[p.stem for p in EVIDENCE_FIXTURES])
 def test_evidence_check_reports_the_mismatch(fixture: Path) -> None:
-    from spasmkg import resources
-    from spasmkg.check.validate import check_evidence
-    from spasmkg.io.rdf import parse_files
+    from spasmkg.check.evidence import check_evidence
+    from spasmkg.check.validate import load_validation_store
 
-    clean = check_evidence(parse_files([resources.knowledge_path()]))
+    clean = check_evidence(load_validation_store([]))
     assert clean.ok, clean.violations
-    check = check_evidence(parse_files([resources.knowledge_path(), fixture]))
+    check = check_evidence(load_validation_store([fixture]))
     assert not check.ok
     assert len(check.violations) == 1 and _expect(fixture) in check.violations[0]["message"], check.violations
 
@@ -298,18 +297,20 @@ def test_validate_cache_key_covers_the_code(monkeypatch: pytest.MonkeyPatch, tmp
     """A changed rule (any module of the package) or library version gives a new key: never a stale answer."""
     from spasmkg.check import validate as v
 
-    digest = v._code_digest.__wrapped__  # type: ignore[attr-defined]
+    digest = v._code_digest.__wrapped__
     before = v._key([], owl=False)
     monkeypatch.setattr(v, "_code_digest", lambda: "edited")
     assert v._key([], owl=False) != before
     monkeypatch.undo()
-    pkg = Path(v.__file__).resolve().parent
+    pkg = Path(v.__file__).resolve().parents[1]  # the whole package, not only spasmkg/check/
     copy = tmp_path / "spasmkg"
     shutil.copytree(pkg, copy, ignore=shutil.ignore_patterns("__pycache__", "ontology", "queries"))
-    monkeypatch.setattr(v, "__file__", str(copy / "validate.py"))
+    monkeypatch.setattr(v, "__file__", str(copy / "check" / "validate.py"))
     same = digest()
-    (copy / "reason.py").write_text((copy / "reason.py").read_text() + "\n# an edited rule\n")
+    rules = copy / "reason" / "rules.py"
+    rules.write_text(rules.read_text() + "\n# an edited rule\n")
     assert digest() != same
+    assert v._key([], owl=False, engine="compiled") != v._key([], owl=False, engine="pyshacl")
 
 
 def test_reason_keeps_no_disk_cache(tmp_path: Path) -> None:
@@ -408,7 +409,8 @@ def test_hermit_heap_limit_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_hermit_out_of_memory_is_one_line_exit_2_and_not_cached(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {"SPASMKG_CACHE_DIR": str(cache), "SPASMKG_HERMIT_MB": "256"}  # OOM in ~8 s instead of ~30 s
-    proc = run_cli("validate", "--data", str(HOSTILE / "v-hermit-oom.ttl"), env=env, timeout=600)
+    # --quiet: the run takes over 2 s, so it would print progress lines on stderr before the error
+    proc = run_cli("validate", "--quiet", "--data", str(HOSTILE / "v-hermit-oom.ttl"), env=env, timeout=600)
     assert_one_line_error(proc)
     assert "out of memory" in proc.stderr and "256 MB" in proc.stderr and "--no-owl" in proc.stderr, proc.stderr
     assert not list(cache.glob("validate/*.json"))
@@ -564,7 +566,139 @@ def test_sigterm_leaves_no_hermit_jvm_and_no_temporary_folder(tmp_path: Path, re
 def test_doctests_of_validate() -> None:
     import doctest
 
-    from spasmkg.check import validate
+    from spasmkg.check import report  # for_data_file lives there (validate re-exports it)
 
-    result = doctest.testmod(validate, optionflags=doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testmod(report, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ----------------------------------------------------------------- issue 13: one store, compiled SHACL, progress
+
+
+def test_progress_lines_are_held_for_a_quick_run_and_shown_for_a_long_one() -> None:
+    import io
+
+    from spasmkg.check.report import Progress
+
+    quick = io.StringIO()
+    with Progress(quick, after=30) as progress:
+        progress("shacl: PASS conforms")
+    assert quick.getvalue() == ""
+    slow = io.StringIO()
+    with Progress(slow, after=0.2) as progress:
+        progress("loaded 10 triples")
+        assert slow.getvalue() == ""
+        time.sleep(0.6)  # the timer shows the held line once the run is long
+        assert slow.getvalue().startswith("validate: loaded 10 triples [")
+        progress("qc: PASS")
+    assert slow.getvalue().count("\n") == 2 and "validate: qc: PASS" in slow.getvalue()
+    silent = io.StringIO()
+    with Progress(silent, after=0, enabled=False) as progress:
+        progress("anything")
+    assert silent.getvalue() == ""
+
+
+def test_validate_api_reports_one_progress_line_per_check() -> None:
+    import io
+
+    from spasmkg.check.report import Progress
+    from spasmkg.check.validate import validate
+
+    out = io.StringIO()
+    with Progress(out, after=0) as progress:
+        report = validate(owl=False, use_cache=False, progress=progress)
+    assert report.ok
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("validate: loaded ") and "triples" in lines[0]
+    assert [line.split(":")[1].strip() for line in lines[1:]] == ["shacl", "literals", "evidence", "qc"], lines
+
+
+def test_validate_progress_on_stderr_quiet_and_never_in_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The CLI's progress lines (here shown from the start: ``after=0``) go to stderr, never into the
+    JSON on stdout, and ``--quiet`` silences them."""
+    from click.testing import CliRunner
+
+    from spasmkg.check import validate as v
+    from spasmkg.check.report import Progress
+    from spasmkg.cli.app import cli
+
+    class Eager(Progress):
+        def __init__(self, stream: Any = None, *, after: float = 0.0, enabled: bool = True) -> None:
+            super().__init__(stream, after=0.0, enabled=enabled)
+
+    monkeypatch.setattr(v, "Progress", Eager)
+    monkeypatch.setenv("SPASMKG_CACHE_DIR", str(tmp_path / "cache"))
+    runs = {}
+    for label, extra in (("loud", []), ("quiet", ["--quiet"])):
+        res = CliRunner().invoke(cli, ["validate", "--no-owl", "--no-cache", "-F", "json", *extra])
+        assert res.exit_code == 0, (res.output, res.exception)
+        assert json.loads(res.stdout)["ok"]  # stdout is the JSON document alone
+        runs[label] = res.stderr
+    shown = runs["loud"].splitlines()
+    assert shown and all(line.startswith("validate: ") for line in shown), runs["loud"]
+    assert [line.split(":")[1].strip() for line in shown[1:]] == ["shacl", "literals", "evidence", "qc"]
+    assert runs["quiet"] == ""
+
+
+def test_default_size_limit_depends_on_the_owl_check(tmp_path: Path) -> None:
+    from spasmkg.check.owl import OWL_MAX_BYTES
+    from spasmkg.check.validate import NO_OWL_MAX_BYTES, max_data_bytes
+
+    assert max_data_bytes(owl=True) == OWL_MAX_BYTES == 64 * 2**20
+    assert max_data_bytes(owl=False) == NO_OWL_MAX_BYTES == 200 * 2**20
+    big = tmp_path / "big.ttl"
+    with big.open("w", encoding="utf-8") as fh:
+        line = "# " + "x" * 1021 + "\n"
+        for _ in range(65 * 1024):
+            fh.write(line)
+    proc = run_cli("validate", "--no-cache", "--data", str(big))
+    assert_one_line_error(proc)
+    assert "over the 64 MiB validate limit" in proc.stderr and "--no-owl" in proc.stderr, proc.stderr
+    proc = run_cli("validate", "--no-cache", "--no-owl", "-q", "--data", str(big))
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
+
+
+def test_unsupported_shacl_input_is_exit_2_with_a_hint_at_pyshacl(tmp_path: Path) -> None:
+    f = tmp_path / "sub.ttl"
+    f.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<http://e/p> rdfs:subPropertyOf <https://w3id.org/spasmkg/hasSymptom> .\n",
+        encoding="utf-8",
+    )
+    proc = run_cli("validate", "--no-owl", "--no-cache", "--data", str(f))
+    assert_one_line_error(proc)
+    assert "subPropertyOf" in proc.stderr and "--engine pyshacl" in proc.stderr, proc.stderr
+
+
+def test_literals_check_sees_the_written_datatype(tmp_path: Path) -> None:
+    """The store keeps "-1"^^xsd:nonNegativeInteger as a valid xsd:integer; the side table does not."""
+    from spasmkg.check.literals import check_literals
+    from spasmkg.check.validate import load_validation_store
+
+    f = tmp_path / "neg.nt"
+    f.write_text(
+        '<http://e/a> <http://e/start> "-1"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n'
+        '<http://e/a> <http://e/when> "2024-13-45"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+        '<http://e/a> <http://e/n> "05"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n',
+        encoding="utf-8",
+    )
+    check, ill = check_literals(load_validation_store([f]))
+    assert not check.ok
+    shown = sorted(v["message"] for v in check.violations)
+    assert len(shown) == 2 and '"-1"^^xsd:nonNegativeInteger' in shown[0] and '"2024-13-45"^^xsd:date' in shown[1]
+    assert '"-1"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>' in ill
+
+
+@pytest.mark.slow
+def test_pyshacl_engine_gives_the_same_shacl_results(tmp_path: Path) -> None:
+    args = ["validate", "--no-owl", "--no-cache", "-F", "json", "--data", str(HOSTILE / "v-mine.ttl")]
+    env = {"SPASMKG_CACHE_DIR": str(tmp_path / "cache")}
+    compiled = run_cli(*args, env=env, timeout=600)
+    reference = run_cli(*args, "--engine", "pyshacl", env=env, timeout=600)
+    assert compiled.returncode == reference.returncode == 1, reference.stderr
+
+    def keys(proc: subprocess.CompletedProcess[str]) -> set[tuple[str, str, str]]:
+        shacl = _check(json.loads(proc.stdout), "shacl")
+        return {(v["focus"], v["shape"], v["severity"]) for v in shacl["violations"]}
+
+    assert keys(compiled) == keys(reference) and keys(compiled)

@@ -4,20 +4,41 @@ What is validated: the shipped graph (ontology + knowledge), merged with the ``-
 any, so a user's file is checked in the graph it is queried in (its links to shipped concepts
 resolve). A violation on a node of a user's file names that file instead of the curation tables.
 
-Order: the ``--data`` files are read, then Java is looked for, so a missing JRE is one error
-line (exit 2, with a hint at ``--no-owl``) before the ~10 s SHACL run. HermiT then runs in its
-own process group while pySHACL runs here (:class:`spasmkg.reason.rules.HermitRun`); a HermiT failure
-(out of memory, over its time limit) is an error, exit 2, never a violation, and never cached.
-Ill-typed literals (``"abc"^^xsd:integer``) are reported by the ``literals`` check, with rdflib's
-traceback kept off stderr, and kept away from HermiT, whose parser stops at them.
+**One store** (issue 13): the ontology, the knowledge and the ``--data`` files are parsed once, by
+pyoxigraph, into one in-memory store (plus the lexical side table of
+:mod:`spasmkg.check.shacl_sparql`), and every check runs on it: ``shacl`` (the shapes compiled to
+SPARQL, :mod:`spasmkg.check.shacl`), ``literals`` (:mod:`spasmkg.check.literals`), ``evidence``
+(:mod:`spasmkg.check.evidence`), ``qc`` (:mod:`spasmkg.check.qc`). ``owl``
+(:mod:`spasmkg.check.owl`) runs HermiT in its own process group, started before the other checks
+so that it runs alongside them. ``engine="pyshacl"`` (``--engine pyshacl``) runs the SHACL check
+with pySHACL on rdflib graphs instead, the reference engine (18 s of CPU on the shipped graph).
+
+Measured by ``bench/run.py`` (2-core machine, load ~2.4; ``bench/results.md``): the SHACL step on
+the shipped graph 0.06 s; cold ``validate --no-owl`` 0.42 s (it was 10-15 s); cold ``validate``
+with HermiT 1.76 s (pySHACL alone: 18 s); ``validate --no-owl`` on 100 copies of the graph
+(``bench/synth.py``, 1.07 M triples, 150 MB of N-Triples) 25.6 s and 611 MB, growing as N^1.07
+from N = 10; with HermiT 87 s and 1.0 GB. The size limit of the ``--data`` files (in total)
+follows: :data:`NO_OWL_MAX_BYTES` (200 MiB, the tool's input limit: ~35 s, ~0.85 GB by
+extrapolation) with ``--no-owl``;
+:data:`spasmkg.check.owl.OWL_MAX_BYTES` (64 MiB) with the OWL check, where HermiT's Java heap is
+the bound (N = 100 needs the whole default 1024 MB heap). ``--max-mb`` changes either.
+
+Order: the ``--data`` files are read, then Java is looked for, so a bad file and then a missing JRE
+are one error line each (exit 2, with a hint at ``--no-owl``) before anything slow. A HermiT
+failure (out of memory, over its time limit) is an error, exit 2, never a violation, and never
+cached. A SHACL feature the compiled engine does not support (in the shapes, or
+``rdfs:subPropertyOf`` in the data) is an error too (exit 2, with a hint at ``--engine pyshacl``).
+
+Progress: with a ``progress`` callback (the CLI's, unless ``--quiet``), a run longer than ~2 s
+prints one line per check on stderr as it completes.
 
 Cache: a report is stored under a key over the content of every input (ontology, knowledge,
 ``--data`` files, shapes, corpus, QC queries), the code that checks them (every module of the
-package) and the versions of pySHACL, rdflib, owlready2 and pyoxigraph, so a changed rule never
-serves a stale answer. An entry holds its key and the SHA-256 of its body and is checked field
-by field; anything else (truncated, corrupt, edited, copied from another key) is ignored and
-rewritten. The folder is created 0700, a folder that another user owns is not used, and if the
-cache cannot be read or written validate runs uncached. A repeated run takes ~0.1 s, not ~15 s.
+package), the SHACL engine and the versions of pySHACL, rdflib, owlready2 and pyoxigraph, so a
+changed rule never serves a stale answer. An entry holds its key and the SHA-256 of its body and is
+checked field by field; anything else (truncated, corrupt, edited, copied from another key) is
+ignored and rewritten. The folder is created 0700, a folder that another user owns is not used,
+and if the cache cannot be read or written validate runs uncached.
 """
 
 from __future__ import annotations
@@ -27,42 +48,51 @@ import functools
 import hashlib
 import json
 import os
-import re
-import time
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from spasmkg import resources
-from spasmkg.io.literals import ill_typed_triples, literal_text, node_text, quiet_literal_log
-from spasmkg.namespaces import curie
+from spasmkg.check.report import CHECK_NAMES, Check, Origin, Progress, for_data_file, violation_nodes
+from spasmkg.errors import InputError
 
 if TYPE_CHECKING:
-    import rdflib
+    import pyoxigraph as ox
 
-#: The checks of a report, in order (``owl`` is absent with ``owl=False``).
-CHECK_NAMES = ("shacl", "owl", "literals", "evidence", "qc")
+__all__ = [
+    "CHECK_NAMES",
+    "NO_OWL_HINT",
+    "NO_OWL_MAX_BYTES",
+    "Check",
+    "Origin",
+    "Progress",
+    "ValidationReport",
+    "for_data_file",
+    "load_validation_store",
+    "max_data_bytes",
+    "run_checks",
+    "validate",
+]
 
 #: Appended to reasoner errors: what to do instead.
 NO_OWL_HINT = "; or skip the OWL check with --no-owl"
+#: Appended to SHACL-engine refusals.
+PYSHACL_HINT = "; validate with --engine pyshacl (the reference engine, much slower)"
 
-_CACHE_FORMAT = "spasmkg-validate-3"
+_CACHE_FORMAT = "spasmkg-validate-4"
 SHIPPED = "shipped graph (ontology/knowledge.ttl)"
 
-
-@dataclass
-class Check:
-    name: str
-    ok: bool
-    summary: str
-    violations: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
+#: Largest total of ``--data`` files with ``--no-owl``: the tool's input limit. 100 copies of the
+#: shipped graph (150 MB of N-Triples) validate in 26 s with 0.6 GB of memory.
+NO_OWL_MAX_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
 class ValidationReport:
+    """Every check's outcome; ``ok`` when all pass. ``inputs`` names what was validated."""
+
     checks: list[Check]
     inputs: list[str]
     cached: bool = False
@@ -87,93 +117,111 @@ class ValidationReport:
         return "\n".join(lines) + "\n"
 
 
-# ----------------------------------------------------------------- where a node comes from
+# ----------------------------------------------------------------- inputs
 
 
-class Origin:
-    """Which ``--data`` files mention a node (as subject or object), to word messages for their users."""
+def max_data_bytes(owl: bool) -> int:
+    """The default size limit of the ``--data`` files (in total): lower with the OWL check."""
+    from spasmkg.check.owl import OWL_MAX_BYTES
 
-    def __init__(self, parsed: Sequence[tuple[Path, rdflib.Graph]] = ()) -> None:
-        import rdflib
-
-        self._files: dict[Any, set[str]] = defaultdict(set)
-        for path, g in parsed:
-            for s, _, o in g:
-                self._files[s].add(str(path))
-                if not isinstance(o, rdflib.Literal):
-                    self._files[o].add(str(path))
-
-    def files(self, *nodes: Any) -> list[str]:
-        return sorted({f for n in nodes if n is not None for f in self._files.get(n, ())})
-
-    def word(self, message: str, *nodes: Any) -> str:
-        files = self.files(*nodes)
-        return for_data_file(message, files) if files else message
+    return OWL_MAX_BYTES if owl else NO_OWL_MAX_BYTES
 
 
-# Words that start a curator's instructions in the shapes' messages (tables a --data user does not have).
-_CURATION_HINTS = ("ontology/curation", "spasmkg.kb.build", "knowledge.ttl", "` column", "`quote`", "column of")
-_SENTENCE_END = re.compile(r"(?<!e\.g)(?<!i\.e)\. ")
-
-
-def for_data_file(message: str, files: Sequence[str]) -> str:
-    """``message`` without its advice on curation tables, saying which data file(s) the node is in.
-
-    >>> for_data_file("A red flag needs an urgency: add a row to ontology/curation/claims/.", ["mine.ttl"])
-    'A red flag needs an urgency (in your data file mine.ttl)'
-    """
-    at = min((message.find(h) for h in _CURATION_HINTS if h in message), default=-1)
-    if at >= 0:
-        head = message[:at]
-        ends = [head.rfind(sep) for sep in (": ", " (", "; ")]
-        ends += [m.start() for m in _SENTENCE_END.finditer(head)]
-        cut = max(ends)
-        message = (head[:cut] if cut > 0 else head).rstrip(" .,;:")
-    plural = "s" if len(files) > 1 else ""
-    return f"{message} (in your data file{plural} {', '.join(files)})"
-
-
-# ----------------------------------------------------------------- entry point and cache
-
-
-def _inputs(data: Sequence[str | Path], max_bytes: int | None = None) -> list[Path]:
+def _inputs(data: Sequence[str | Path], max_bytes: int | None = None, *, owl: bool = True) -> list[Path]:
     """The checked ``--data`` files; their total size is held to the same limit as each one."""
-    from spasmkg.errors import InputError
-    from spasmkg.io.inputs import check_validate_file
-    from spasmkg.io.limits import MAX_VALIDATE_BYTES
+    from spasmkg.io.inputs import check_input_file
+    from spasmkg.io.limits import MAX_INPUT_BYTES
 
-    files = [check_validate_file(Path(d), max_bytes) for d in data]
-    limit = max_bytes or MAX_VALIDATE_BYTES
+    limit = max_bytes or max_data_bytes(owl)
+    why = "HermiT needs about 16 times that in Java heap; use --no-owl for more" if owl else "the tool's input limit"
+
+    def refuse(what: str, size: int) -> InputError:
+        return InputError(
+            f"{what} {size / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB validate limit "
+            f"({why}; raise the limit with 'validate --max-mb')"
+        )
+
+    files = []
+    for d in data:
+        path = Path(d)
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_size > limit:
+                raise refuse(f"{path}: file is", path.stat().st_size)
+        files.append(check_input_file(path, max_bytes=max(limit, MAX_INPUT_BYTES), purpose="validate"))
     total = sum(f.stat().st_size for f in files)
     if len(files) > 1 and total > limit:
-        raise InputError(
-            f"the --data files total {total / 2**20:.1f} MiB, over the {limit / 2**20:.0f} MiB validate limit "
-            "(SHACL takes minutes per MiB; raise the limit with 'validate --max-mb')"
-        )
+        raise refuse("the --data files total", total)
     return files
+
+
+def load_validation_store(files: Sequence[Path]) -> ox.Store:
+    """The shipped graph and ``files`` in one in-memory pyoxigraph store, with the lexical side table.
+
+    Named graphs of TriG / N-Quads files are merged into the default graph (as on the query path).
+    A file that does not parse is an :class:`InputError` naming it (one line, never its content).
+    """
+    import pyoxigraph as ox
+
+    from spasmkg.check.shacl_sparql import lexical_copies
+    from spasmkg.io.inputs import QUAD_FORMATS, format_name, parse_error_text, rdf_format
+
+    store = ox.Store()
+    all_files = [*resources.graph_files(), *files]
+    formats = []
+    for f in all_files:
+        media = rdf_format(f)
+        fmt = ox.RdfFormat.from_media_type(media)
+        if fmt is None:
+            raise InputError(f"{f}: {format_name(media)} is not supported by validate")
+        formats.append(fmt)
+        try:
+            store.bulk_load(path=str(f), format=fmt, base_iri=f.resolve().as_uri())
+        except (SyntaxError, ValueError, OSError) as exc:
+            # never the parser's excerpt: it may quote a file the user must not see (see inputs.py)
+            raise InputError(f"{f}: invalid {format_name(media)}: {parse_error_text(str(exc))}") from None
+    if any(rdf_format(f) in QUAD_FORMATS for f in all_files):
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } } ; DROP NAMED")
+    for f, fmt in zip(all_files, formats, strict=True):
+        store.extend(list(lexical_copies(f, fmt)))
+    return store
+
+
+# ----------------------------------------------------------------- cache
 
 
 @functools.cache
 def _code_digest() -> str:
     """SHA-256 over this package's modules and the versions of the libraries that do the checking."""
-    import importlib.metadata
-
     h = hashlib.sha256()
-    pkg = Path(__file__).resolve().parent
+    pkg = Path(__file__).resolve().parents[1]  # the whole package: a changed rule anywhere changes the key
     for f in sorted(pkg.rglob("*.py")):
         h.update(f.relative_to(pkg).as_posix().encode())
         h.update(hashlib.sha256(f.read_bytes()).digest())
     for dist in ("pyshacl", "rdflib", "owlready2", "pyoxigraph"):
-        try:
-            version = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        h.update(f"|{dist}={version}".encode())
+        h.update(f"|{dist}={_dist_version(dist)}".encode())
     return h.hexdigest()
 
 
-def _key(files: Sequence[Path], owl: bool) -> str:
-    h = hashlib.sha256(f"{_CACHE_FORMAT}|owl={owl}|{_code_digest()}".encode())
+def _dist_version(name: str) -> str:
+    """The installed version of a distribution, from its ``.dist-info`` folder name on ``sys.path``
+    (``importlib.metadata`` costs ~35 ms to import: a third of a cached ``validate``)."""
+    import sys
+
+    for entry in sys.path:
+        folder = Path(entry or ".")
+        with contextlib.suppress(OSError):
+            for info in folder.glob(f"{name}-*.dist-info"):
+                return info.name[len(name) + 1 : -len(".dist-info")]
+    import importlib.metadata  # an egg, a zip, another layout: ask the slow way
+
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+def _key(files: Sequence[Path], owl: bool, engine: str = "compiled") -> str:
+    h = hashlib.sha256(f"{_CACHE_FORMAT}|owl={owl}|engine={engine}|{_code_digest()}".encode())
     qc = sorted((resources.queries_dir() / "qc").glob("*.rq"))
     shipped = [resources.tbox_path(), resources.knowledge_path(), resources.shapes_path(), resources.corpus_path()]
     for f in [*shipped, *qc]:
@@ -261,215 +309,101 @@ def validate(
     use_cache: bool = True,
     max_bytes: int | None = None,
     owl_timeout: float | None = None,
+    engine: str = "compiled",
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate the shipped graph, merged with the given data files, against the ontology.
 
-    Data files over ``max_bytes`` (default :data:`spasmkg.io.limits.MAX_VALIDATE_BYTES`), each or in
-    total, are refused. ``owl_timeout`` bounds HermiT (default
-    :data:`spasmkg.reason.rules.DEFAULT_TIMEOUT`). Raises :class:`spasmkg.reason.rules.ReasonerError` when the OWL
-    check cannot give an answer (no Java, out of memory or time): such a run is not cached (a
-    report cached from an earlier run with Java is still given without Java).
+    Data files over ``max_bytes`` (in total; default :func:`max_data_bytes`) are refused.
+    ``owl_timeout`` bounds HermiT (default :data:`spasmkg.reason.hermit.DEFAULT_TIMEOUT`).
+    ``engine`` is the SHACL engine: ``"compiled"`` or ``"pyshacl"``. ``progress`` receives one line
+    per finished step (see :class:`spasmkg.check.report.Progress`). Raises
+    :class:`spasmkg.errors.ReasonerError` when the OWL check cannot give an answer (no Java, out of
+    memory or time): such a run is not cached (a report cached from an earlier run with Java is
+    still given without Java). Raises :class:`InputError` for a bad input or a SHACL feature the
+    compiled engine does not support.
     """
+    from spasmkg.check.shacl import ENGINES
     from spasmkg.reason.hermit import DEFAULT_TIMEOUT
 
-    files = _inputs(data, max_bytes)
+    if engine not in ENGINES:
+        raise InputError(f"unknown SHACL engine {engine!r} (use one of {', '.join(ENGINES)})")
+    files = _inputs(data, max_bytes, owl=owl)
     names = [SHIPPED, *map(str, files)]
     folder = _cache_dir() if use_cache else None
-    key = _key(files, owl) if folder is not None else ""
+    key = _key(files, owl, engine) if folder is not None else ""
     if folder is not None:
         cached = _read_cache(folder / f"{key}.json", key, owl)
         if cached is not None:
             return ValidationReport(cached, names, cached=True)
-    checks = run_checks(files, owl=owl, owl_timeout=DEFAULT_TIMEOUT if owl_timeout is None else owl_timeout)
+    timeout = DEFAULT_TIMEOUT if owl_timeout is None else owl_timeout
+    checks = run_checks(files, owl=owl, owl_timeout=timeout, engine=engine, progress=progress)
     if folder is not None:
         _write_cache(folder / f"{key}.json", key, checks)
     return ValidationReport(checks, names)
 
 
-def run_checks(files: Sequence[Path], *, owl: bool = True, owl_timeout: float | None = None) -> list[Check]:
-    """Run every check on the shipped graph merged with ``files`` (parsed once, user files first).
+def run_checks(
+    files: Sequence[Path],
+    *,
+    owl: bool = True,
+    owl_timeout: float | None = None,
+    engine: str = "compiled",
+    progress: Callable[[str], None] | None = None,
+) -> list[Check]:
+    """Run every check on the shipped graph merged with ``files`` (parsed once, into one store).
 
-    A bad file, then a missing Java (:class:`spasmkg.reason.rules.ReasonerError`), fail before anything slow.
+    A bad file, then a missing Java (:class:`spasmkg.errors.ReasonerError`), fail before anything slow.
     """
-    import tempfile
+    from spasmkg.check.evidence import check_evidence
+    from spasmkg.check.literals import check_literals
+    from spasmkg.check.qc import check_qc
+    from spasmkg.check.shacl import check_shacl_compiled, check_shacl_pyshacl, compiled_shapes
+    from spasmkg.check.shacl_sparql import ShaclError
+    from spasmkg.reason.hermit import require_java
 
-    from spasmkg.io.rdf import parse_files
-    from spasmkg.reason.hermit import HermitRun, require_java, write_for_owl
-    from spasmkg.reason.rules import materialise
-
+    say = progress or (lambda line: None)
+    files = list(files)
+    store = load_validation_store(files)
+    say(f"loaded {len(store):,} triples")
+    if owl:
+        require_java(NO_OWL_HINT)
+    try:
+        if engine == "compiled":
+            compiled_shapes()
+    except ShaclError as exc:
+        raise InputError(f"{exc}{PYSHACL_HINT}") from None
     results: dict[str, Check] = {}
-    with quiet_literal_log():
-        parsed = [(f, parse_files([f])) for f in files]
+
+    def done(c: Check) -> None:
+        results[c.name] = c
+        say(f"{c.name}: {'PASS' if c.ok else 'FAIL'} {c.summary} ({c.seconds:.2f} s)")
+
+    literals, ill_typed = check_literals(store)
+    with tempfile.TemporaryDirectory(prefix="spasmkg-validate-") as tmp, contextlib.ExitStack() as stack:
+        run = None
         if owl:
-            require_java(NO_OWL_HINT)
-        tbox = parse_files([resources.tbox_path()])
-        abox = parse_files([resources.knowledge_path()])
-        for _, g in parsed:
-            abox += g
-        origin = Origin(parsed)
-        whole = tbox + abox
-        with tempfile.TemporaryDirectory(prefix="spasmkg-validate-") as tmp, contextlib.ExitStack() as stack:
-            run = None
-            if owl:
-                path = write_for_owl(whole, Path(tmp) / "graph.nt")
-                run = stack.enter_context(HermitRun(path, workdir=Path(tmp), hint=NO_OWL_HINT))
-                clashes = materialise(whole).clashes
-            results["shacl"] = check_shacl(abox, tbox, origin)
-            results["literals"] = check_literals(whole, origin)
-            results["evidence"] = check_evidence(abox, origin)
-            results["qc"] = check_qc(tbox, abox, origin)
-            if run is not None:
-                deadline = None if owl_timeout is None else run.started + owl_timeout
-                rep = run.report(deadline=deadline, limit=owl_timeout)
-                violations: list[dict[str, Any]] = [{"message": c} for c in clashes]
-                for c in rep.unsatisfiable:
-                    violations.append(
-                        {"message": origin.word(f"unsatisfiable class {curie(c)}", _uri(c)), "focus": curie(c)}
-                    )
-                if not rep.consistent and not rep.unsatisfiable:
-                    violations.append({"message": rep.message})
-                summary = f"HermiT: {rep.message}" + (f"; {len(clashes)} clash(es) explained" if clashes else "")
-                ok = rep.consistent and not clashes
-                results["owl"] = Check("owl", ok, summary, violations, rep.seconds)
-    return [results[k] for k in CHECK_NAMES if k in results]
+            from spasmkg.check.owl import HermitClassify, write_owl_input
 
-
-def _uri(iri: str) -> Any:
-    import rdflib
-
-    return rdflib.URIRef(iri)
-
-
-def check_shacl(abox: rdflib.Graph, tbox: rdflib.Graph, origin: Origin | None = None) -> Check:
-    """pySHACL with the ontology as ont_graph and RDFS inference (OWL-RL is far slower)."""
-    import pyshacl
-    import rdflib
-
-    started = time.perf_counter()
-    origin = origin or Origin()
-    shapes = rdflib.Graph().parse(resources.shapes_path())
-    conforms, results_graph, _ = pyshacl.validate(
-        abox,
-        shacl_graph=shapes,
-        ont_graph=tbox,
-        inference="rdfs",
-        advanced=True,
-        allow_warnings=True,
-        inplace=False,
-    )
-    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-    violations = []
-    for r in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
-        sev = results_graph.value(r, sh.resultSeverity)
-        focus = results_graph.value(r, sh.focusNode)
-        path = results_graph.value(r, sh.resultPath)
-        message = str(results_graph.value(r, sh.resultMessage) or "")
-        violations.append(
-            {
-                "severity": curie(str(sev)).replace("http://www.w3.org/ns/shacl#", "sh:"),
-                "focus": curie(str(focus)) if isinstance(focus, rdflib.URIRef) else "(blank node)",
-                "path": curie(str(path)) if isinstance(path, rdflib.URIRef) else None,
-                "message": origin.word(message, focus),
-                "shape": curie(str(results_graph.value(r, sh.sourceShape))),
-            }
-        )
-    violations.sort(key=lambda v: (v["severity"], v["focus"], v["message"]))
-    errors = [v for v in violations if str(v["severity"]).endswith("Violation")]
-    ok = bool(conforms) or not errors
-    summary = (
-        "conforms" if not violations else f"{len(errors)} violation(s), {len(violations) - len(errors)} warning(s)"
-    )
-    return Check("shacl", ok, summary, violations, time.perf_counter() - started)
-
-
-def check_literals(g: rdflib.Graph, origin: Origin | None = None) -> Check:
-    """Every typed literal's lexical form is valid for its datatype (an ill-typed one makes an OWL 2 DL
-    ontology inconsistent, and owlready2 cannot even read it)."""
-    import rdflib
-
-    started = time.perf_counter()
-    origin = origin or Origin()
-    typed = sum(1 for o in g.objects() if isinstance(o, rdflib.Literal) and o.datatype is not None)
-    violations = [
-        {
-            "focus": node_text(s),
-            "path": curie(str(p)),
-            "message": origin.word(f"ill-typed literal {literal_text(o)}: not a valid {curie(str(o.datatype))}", s),
-        }
-        for s, p, o in ill_typed_triples(g)
-    ]
-    summary = f"{typed} typed literal(s) checked" + (f"; {len(violations)} ill-typed" if violations else "")
-    return Check("literals", not violations, summary, violations, time.perf_counter() - started)
-
-
-def check_evidence(abox: rdflib.Graph, origin: Origin | None = None) -> Check:
-    """Every evidence quote equals corpus[start:end] (0 <= start < end <= len(corpus)), its prefix and
-    suffix are the corpus text around it, and every recorded source SHA-256 is the shipped corpus's."""
-    import rdflib
-
-    from spasmkg.namespaces import OA, SPASMKG
-
-    started = time.perf_counter()
-    origin = origin or Origin()
-    sk = rdflib.Namespace(SPASMKG)
-    oa = rdflib.Namespace(OA)
-    corpus = resources.corpus_text()
-    sha = resources.sha256_file(resources.corpus_path())
-    violations = []
-
-    def bad(node: Any, message: str) -> None:
-        violations.append({"focus": node_text(node), "message": origin.word(message, node)})
-
-    n = 0
-    for ev in sorted(set(abox.subjects(rdflib.RDF.type, sk.Evidence)), key=str):
-        n += 1
-        quote = abox.value(ev, oa.exact)
-        start, end = abox.value(ev, oa.start), abox.value(ev, oa.end)
+            path = Path(tmp) / "graph.nt"
+            write_owl_input([*resources.graph_files(), *files], path, ill_typed)
+            run = stack.enter_context(HermitClassify(path, workdir=Path(tmp), hint=NO_OWL_HINT))
+            say("owl: HermiT started")
         try:
-            s, e = int(str(start)), int(str(end))
-        except (TypeError, ValueError):
-            bad(ev, "evidence offsets are missing or not integers")
-            continue
-        if not 0 <= s < e <= len(corpus):
-            bad(ev, f"evidence offsets [{s}:{e}] are not a span of the corpus (0 to {len(corpus)})")
-            continue
-        if quote is None or corpus[s:e] != str(quote):
-            shown = repr(str(quote)[:60]) if quote is not None else "(none)"
-            bad(ev, f"quote {shown} does not match corpus[{s}:{e}] = {corpus[s:e][:60]!r}")
-            continue
-        prefix, suffix = abox.value(ev, oa.prefix), abox.value(ev, oa.suffix)
-        if prefix is not None and not corpus[:s].endswith(str(prefix)):
-            bad(ev, "oa:prefix is not the corpus text before the quote")
-        if suffix is not None and not corpus[e:].startswith(str(suffix)):
-            bad(ev, "oa:suffix is not the corpus text after the quote")
-    for doc, recorded in sorted(abox.subject_objects(sk.sha256), key=lambda t: (str(t[0]), str(t[1]))):
-        if str(recorded) != sha:
-            bad(doc, f"source SHA-256 {str(recorded)[:16]}... differs from the shipped corpus's ({sha[:16]}...)")
-    summary = f"{n} evidence quote(s) checked against the corpus" + (
-        f"; {len(violations)} mismatch(es)" if violations else ""
-    )
-    return Check("evidence", not violations, summary, violations, time.perf_counter() - started)
+            done(check_shacl_compiled(store) if engine == "compiled" else check_shacl_pyshacl(files))
+        except ShaclError as exc:
+            raise InputError(f"{exc}{PYSHACL_HINT}") from None
+        done(literals)
+        done(check_evidence(store))
+        done(check_qc(store))
+        if run is not None:
+            from spasmkg.check.owl import owl_check, rule_clashes
 
-
-def check_qc(tbox: rdflib.Graph, abox: rdflib.Graph, origin: Origin | None = None) -> Check:
-    """Run every ``queries/qc/*-violation.rq``: each must return no rows."""
-    import pyoxigraph
-    import rdflib
-
-    from spasmkg.engine import catalog
-    from spasmkg.engine import execute as engine
-
-    started = time.perf_counter()
-    origin = origin or Origin()
-    store = pyoxigraph.Store()
-    store.load((tbox + abox).serialize(format="nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    violations = []
-    queries = catalog.qc_queries()
-    for name, q in queries.items():
-        res = engine.run(q.text, store=store, limit=100, timeout=None)  # shipped, trusted queries
-        for row in res.rows:
-            shown = ", ".join(f"{k}={curie(str(v))}" for k, v in row.items() if v is not None)
-            nodes = [rdflib.URIRef(str(v)) for v in row.values() if v is not None and "://" in str(v)]
-            violations.append({"message": origin.word(f"{name}: {shown}", *nodes), "query": name})
-    summary = f"{len(queries)} QC queries" + (f"; {len(violations)} row(s) returned" if violations else ", no rows")
-    return Check("qc", not violations, summary, violations, time.perf_counter() - started)
+            clashes = rule_clashes(store)
+            say("owl: waiting for HermiT")
+            deadline = None if owl_timeout is None else run.started + owl_timeout
+            done(owl_check(run.report(deadline=deadline, limit=owl_timeout), clashes))
+    checks = [results[k] for k in CHECK_NAMES if k in results]
+    nodes = violation_nodes(checks)
+    Origin.scan(files, nodes).word_all(checks)
+    return checks
