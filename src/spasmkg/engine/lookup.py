@@ -13,7 +13,6 @@ hostile ``--data`` label of any length costs linear time.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -132,6 +131,8 @@ class LabelIndex:
 
     def search(self, text: str, *, limit: int = 10, classes: bool | None = None) -> list[Match]:
         """Rank concepts whose label or synonym matches ``text`` (exact > prefix > substring > fuzzy)."""
+        import difflib  # lazily: not on the path of a plain query
+
         check_term_length(text.strip(), "search text")
         key = normalise(text)
         if not key:

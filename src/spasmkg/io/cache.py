@@ -9,7 +9,6 @@ caches ignoring code changes).
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +18,8 @@ __all__ = ["cache_root", "code_digest", "files_key", "sha256_file", "sha256_text
 
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes, read in 1 MiB blocks."""
+    import hashlib
+
     h = hashlib.sha256()
     with Path(path).open("rb") as fh:
         while block := fh.read(1 << 20):
@@ -32,12 +33,16 @@ def sha256_text(text: str) -> str:
     >>> sha256_text("")[:16]
     'e3b0c44298fc1c14'
     """
+    import hashlib
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def code_digest(tag: str, module_files: Iterable[str | None]) -> str:
     """Hex SHA-256 of ``tag`` (format and library versions) and the source of ``module_files``
     (a module without source, as in a frozen install, counts by the tag only)."""
+    import hashlib
+
     h = hashlib.sha256(tag.encode())
     for module_file in module_files:
         try:
@@ -53,6 +58,8 @@ def files_key(salt: str, files: Iterable[Path], *, extra: Iterable[str] = ()) ->
     >>> files_key("x", []) == files_key("x", []) != files_key("y", [])
     True
     """
+    import hashlib
+
     h = hashlib.sha256(salt.encode())
     for f in files:
         h.update(sha256_file(f).encode())

@@ -8,7 +8,6 @@ should not see (``x.rdf -> /etc/passwd``), and parsers quote what they could not
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -242,6 +241,8 @@ MAX_JSON_DEPTH = 64
 
 def check_jsonld(path: Path) -> Any:
     """Parse a JSON-LD file and refuse remote contexts and deep nesting (nothing is fetched)."""
+    import json
+
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except RecursionError:
