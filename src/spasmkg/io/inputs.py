@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from spasmkg.errors import InputError
-from spasmkg.io.limits import MAX_INPUT_BYTES, MAX_VALIDATE_BYTES
+from spasmkg.io.limits import MAX_INPUT_BYTES
 
 __all__ = [
     "MAX_JSON_DEPTH",
@@ -23,7 +23,6 @@ __all__ = [
     "check_input_file",
     "check_input_files",
     "check_jsonld",
-    "check_validate_file",
     "format_name",
     "merge_named_graphs",
     "parse_error_text",
@@ -92,7 +91,7 @@ def check_input_file(path: Path | str, *, max_bytes: int = MAX_INPUT_BYTES, purp
         raise InputError(
             f"{path}: file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB {purpose} limit"
             + (
-                " (SHACL takes minutes per MiB; raise the limit with 'validate --max-mb')"
+                " (raise the limit with 'validate --max-mb')"
                 if purpose == "validate"
                 else ""
             )
@@ -203,12 +202,6 @@ def merge_named_graphs(graph: Any) -> None:
 def format_name(media_type: str) -> str:
     """The usual name of an RDF format (``text/turtle`` -> ``Turtle``)."""
     return _FORMAT_NAMES.get(media_type, media_type)
-
-
-def check_validate_file(path: Path | str, max_bytes: int | None = None) -> Path:
-    """:func:`check_input_file` with the lower size limit of ``validate`` (``MAX_VALIDATE_BYTES``
-    unless ``max_bytes`` raises or lowers it)."""
-    return check_input_file(path, max_bytes=max_bytes or MAX_VALIDATE_BYTES, purpose="validate")
 
 
 _HEAD = 65536
