@@ -189,6 +189,82 @@ def test_ontology_header_is_obo_style():
     ):
         assert g.value(onto, p) is not None, p
     assert (None, OWL.imports, None) not in g, "no owl:imports: nothing is fetched"
+    # creators and dates: what the repository truly has (no people are named, so no ORCID is invented)
+    creators = [str(c) for c in g.objects(onto, DCTERMS.creator)]
+    assert creators == ["spasmkg contributors"]
+    assert not any("orcid.org" in str(o) for o in g.objects())
+    dates = []
+    for p in (DCTERMS.created, DCTERMS.modified):
+        value = g.value(onto, p)
+        assert isinstance(value, rdflib.Literal) and value.datatype == rdflib.XSD.date, p
+        dates.append(value.toPython())
+    assert dates[0] <= dates[1]
+    assert str(g.value(onto, DCTERMS.source)) == SKR + build.CORPUS_ID
+
+
+def test_obo_report_rules_hold_on_the_full_graph(graph):
+    """What ROBOT's report flagged (review 2026-11-30), checked directly on the shipped graph: every
+    entity has one label, no label is shared (a class and an individual included), every spasmkg
+    definition is also IAO:0000115. The QC queries (queries/qc) keep it so in ``validate``."""
+    from collections import defaultdict
+
+    from rdflib.namespace import RDFS
+
+    iao = URIRef("http://purl.obolibrary.org/obo/IAO_0000115")
+    subjects = {s for s, p, _ in graph if isinstance(s, URIRef) and p != RDF.type}
+    unlabelled = [
+        s for s in subjects if graph.value(s, RDFS.label) is None and (s, RDF.type, OWL.Ontology) not in graph
+    ]
+    assert unlabelled == []
+    assert all(graph.value(ev, RDFS.label) is not None for ev in graph.subjects(RDF.type, SK.Evidence))
+    by_label = defaultdict(set)
+    for s, label in graph.subject_objects(RDFS.label):
+        if isinstance(s, URIRef):
+            by_label[str(label).lower()].add(s)
+    assert {k: v for k, v in by_label.items() if len(v) > 1} == {}
+    assert str(graph.value(SK.Medication, RDFS.label)) == "medication"  # the class keeps its label
+    for s, d in graph.subject_objects(SKOS.definition):
+        if str(s).startswith(str(SK)):
+            assert (s, iao, d) in graph, s
+    assert sum(1 for _ in graph.subject_objects(iao)) >= 80
+    assert graph.value(iao, RDFS.label) is not None
+
+
+def test_jsonld_context_compacts_every_obo_iri():
+    """JSON-LD 1.1 uses a term as a prefix only if its IRI ends in a gen-delim or the term says
+    ``"@prefix": true``; OBO IRIs end in ``_`` (``.../obo/HP_``). With the context, pyld compacts every
+    OBO term IRI of the export to a CURIE (HP:0003394), and the compacted document is the same graph."""
+    import json
+    import re
+
+    import rdflib
+    from pyld import jsonld
+
+    from spasmkg.io.rdf import export
+    from spasmkg.namespaces import EVIDENCE_PREFIXES, XREF_PREFIXES
+    from spasmkg.reason.graph import load
+
+    context = json.loads(resources.context_path().read_text(encoding="utf-8"))
+    ctx = context["@context"]
+    assert ctx["@version"] == 1.1
+    for prefix, ns in {**XREF_PREFIXES, **EVIDENCE_PREFIXES, "IAO": "http://purl.obolibrary.org/obo/IAO_"}.items():
+        term = ctx[prefix]
+        if ns.endswith("_"):
+            assert term == {"@id": ns, "@prefix": True}, prefix
+        else:
+            assert term == ns, prefix
+    g = load()
+    doc = json.loads(export(g, "json-ld", resources.context_path()))
+    compacted = jsonld.compact(doc, context)  # no document loader is needed: the context is inline
+    text = json.dumps({k: v for k, v in compacted.items() if k != "@context"})
+    assert re.findall(r"http://purl\.obolibrary\.org/obo/[A-Za-z]+_\d+", text) == []
+    assert '"HP:0003394"' in text and '"ECO:0000303"' in text and '"IAO:0000115"' in text
+    nquads = jsonld.to_rdf(compacted, {"format": "application/n-quads"})
+    # the same graph (canonical blank-node labels make a re-export byte-identical; rdflib.compare takes minutes)
+    assert export(rdflib.Graph().parse(data=nquads, format="nt"), "nt") == export(g, "nt")
+    uncompacted = {**ctx, "HP": ctx["HP"]["@id"]}  # the JSON-LD 1.0 way: HP IRIs stay full
+    text = json.dumps(jsonld.compact(doc, {"@context": uncompacted}))
+    assert "http://purl.obolibrary.org/obo/HP_0003394" in text
 
 
 def test_every_class_and_property_has_label_and_definition():

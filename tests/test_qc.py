@@ -24,7 +24,7 @@ def _rows(result: engine.Result) -> list[str]:
 
 
 def test_every_qc_query_is_a_violation_query_with_a_fixture() -> None:
-    assert len(QC) == 6
+    assert len(QC) == 11
     assert all(p.stem.endswith("-violation") for p in QC)
     assert sorted(p.stem for p in FIXTURES.glob("*.ttl")) == [p.stem for p in QC]
 

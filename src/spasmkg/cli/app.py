@@ -30,8 +30,21 @@ _COMMAND_MODULES = {
     "coverage": "validate_cmds",
     "network": "network_cmds",
     "draw": "network_cmds",
+    "site": "site_cmds",
+    "serve": "serve_cmds",
+    "publish": "serve_cmds",
+    "release": "release_cmds",
 }
-_ALL_MODULES = ("query_cmds", "kb_cmds", "graph_cmds", "validate_cmds", "network_cmds")
+_ALL_MODULES = (
+    "query_cmds",
+    "kb_cmds",
+    "graph_cmds",
+    "validate_cmds",
+    "network_cmds",
+    "site_cmds",
+    "serve_cmds",
+    "release_cmds",
+)
 
 #: Command modules that never import rdflib, pySHACL or owlready2 (their warnings need no routing).
 _PYOXIGRAPH_ONLY = frozenset({"query_cmds", "kb_cmds"})

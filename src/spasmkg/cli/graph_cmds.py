@@ -21,7 +21,13 @@ def _warn(lines: list[str]) -> None:
 
 @click.command("export")
 @click.option(
-    "--format", "-F", "fmt", type=click.Choice(["turtle", "json-ld", "nt", "xml"]), default="turtle", show_default=True
+    "--format",
+    "-F",
+    "fmt",
+    type=click.Choice(["turtle", "json-ld", "nt", "xml", "json"]),
+    default="turtle",
+    show_default=True,
+    help="RDF, or json: plain JSON, one object per concept (id, label, types, relations with quote and support).",
 )
 @click.option("--inferred", is_flag=True, help="Add what the reasoner derives (marked in a separate file section).")
 @output_option
@@ -43,7 +49,12 @@ def export_cmd(ctx: click.Context, fmt: str, inferred: bool, output: Path | None
         unsupported = unsupported_warning(cached_materialise(g, files))  # memoised: no recomputation
         warnings += [unsupported] if unsupported else []
     _warn(warnings)
-    payload = export(g, fmt, resources.context_path())
+    if fmt == "json":
+        from spasmkg.release.plain_json import plain_json
+
+        payload = plain_json(g)
+    else:
+        payload = export(g, fmt, resources.context_path())
     if output is None:
         sys.stdout.buffer.write(payload)
         return

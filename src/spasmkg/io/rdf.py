@@ -516,6 +516,35 @@ def _jsonld(g: rdflib.Graph, context: dict[str, Any] | None) -> Any:
     from rdflib.plugins.serializers.jsonld import Converter
     from rdflib.plugins.shared.jsonld.context import Context
 
+    class _PrefixContext(Context):
+        """rdflib's Context, plus JSON-LD 1.1 ``"@prefix": true`` terms whose IRI does not end in '/' or '#'
+        (``"HP": {"@id": ".../obo/HP_", "@prefix": true}``): rdflib splits an IRI only at '/' or '#', so
+        ``.../obo/HP_0003394`` would stay a full IRI. The longest matching prefix wins."""
+
+        def _prefix_terms(self) -> list[tuple[str, str]]:
+            cached = getattr(self, "_spasmkg_prefixes", None)
+            if cached is None:
+                cached = sorted(((iri, name) for iri, name in self._prefixes.items()), key=lambda t: -len(t[0]))
+                self._spasmkg_prefixes = cached
+            return cached
+
+        def _by_prefix(self, iri: str) -> str | None:
+            for ns, name in self._prefix_terms():
+                local = iri[len(ns) :]
+                if iri.startswith(ns) and local and ":" not in local and "/" not in local and "#" not in local:
+                    return f"{name}:{local}"
+            return None
+
+        def shrink_iri(self, iri: str) -> str:
+            short = super().shrink_iri(iri)
+            return short if str(short) != str(iri) else (self._by_prefix(str(iri)) or short)
+
+        def to_symbol(self, iri: str) -> Any:
+            symbol = super().to_symbol(iri)
+            if str(symbol) == str(iri):
+                return self._by_prefix(str(iri)) or symbol
+            return symbol
+
     lists = _plain_lists(g)
 
     class Lossless(Converter):
@@ -554,7 +583,7 @@ def _jsonld(g: rdflib.Graph, context: dict[str, Any] | None) -> Any:
     data = context
     if not data:  # rdflib's auto_compact: the graph's prefixes
         data = {p: str(ns) for p, ns in g.namespaces() if p and str(ns) != "http://www.w3.org/XML/1998/namespace"}
-    ctx = Context(data)
+    ctx = _PrefixContext(data)
     # use_native_types=True: rdflib's serializer passes the tuple (False,), which is true
     result = Lossless(ctx, True, False).convert(g)
     if ctx.active:

@@ -32,6 +32,7 @@ __all__ = [
     "CORPUS_ID",
     "GUIDANCE_KINDS",
     "HEADER",
+    "IAO_DEFINITION_IRI",
     "MAPPING_PREDICATES",
     "SUPPORT_ECO",
     "UCUM_UNITS",
@@ -60,6 +61,8 @@ GUIDANCE_KINDS = (
 UCUM_UNITS = ("s", "min", "h", "d", "wk", "mg/d", "/wk")
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "relatedMatch", "narrowMatch", "broadMatch")
 CORPUS_ID = "back-spasm-corpus"
+#: IAO:0000115 "definition" (IAO ontology-metadata.owl), given next to every skos:definition.
+IAO_DEFINITION_IRI = OBO + "IAO_0000115"
 #: ``support`` column -> Evidence & Conclusion Ontology class (the axiom's ``spasmkg:evidenceType``).
 SUPPORT_ECO = {
     "stated": OBO + "ECO_0000303",  # author statement without traceable support used in manual assertion
@@ -144,6 +147,8 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
     g.bind("dcterms", DCTERMS)
     g.bind("oa", oa)
     g.bind("eco", Namespace(OBO + "ECO_"))
+    g.bind("iao", Namespace(OBO + "IAO_"))
+    iao_definition = URIRef(IAO_DEFINITION_IRI)
     for prefix, ns in XREF_PREFIXES.items():
         g.bind(prefix.lower(), Namespace(ns))
 
@@ -164,6 +169,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             return None
         node = ske[f"{start}-{end}"]
         g.add((node, RDF.type, OWL.NamedIndividual))
+        g.add((node, RDFS.label, Literal(f"evidence {start}-{end}", lang="en")))  # OBO: every entity has a label
         for cls in (sk.Evidence, oa.TextQuoteSelector, oa.TextPositionSelector):
             g.add((node, RDF.type, cls))
         g.add((node, oa.exact, Literal(quote)))
@@ -243,6 +249,7 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             if definition not in text:
                 errors.append(f"{row.where()}: definition is not a verbatim corpus quote: {definition[:80]!r}")
             g.add((node, SKOS.definition, Literal(definition, lang="en")))
+            g.add((node, iao_definition, Literal(definition, lang="en")))  # the OBO definition property
         types = row.get("types").split()
         if not types:
             errors.append(f"{row.where()}: no type for {ident}")
@@ -386,7 +393,9 @@ def render(graph: Graph) -> str:
     """Serialise deterministically: canonical blank-node labels, then rdflib longturtle."""
     from spasmkg.io.rdf import canonical
 
-    return HEADER + canonical(graph).serialize(format="longturtle")
+    out = canonical(graph)
+    out.bind("iao", OBO + "IAO_")  # IAO:0000115 as iao:0000115, as eco: and the xref prefixes
+    return HEADER + out.serialize(format="longturtle")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,5 @@
-"""Network exports: GraphML (networkx) and KGX TSV (nodes.tsv/edges.tsv with Biolink categories).
+"""Network exports: GraphML (networkx) and KGX TSV (nodes.tsv/edges.tsv with Biolink 4.4 categories and
+predicates; the spasmkg predicate in ``original_predicate``; node ids the exact match Biolink knows, if any).
 
 The KGX writer is home-made: the ``kgx`` library is heavy for two TSV files (code review 2026-11-30)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,37 +20,78 @@ if TYPE_CHECKING:
 __all__ = [
     "BIOLINK_CATEGORY",
     "BIOLINK_PREDICATE",
+    "BIOLINK_VERSION",
+    "FALLBACK_PREDICATE",
     "KGX_EDGE_COLUMNS",
     "KGX_NODE_COLUMNS",
     "KNOWLEDGE_SOURCE",
     "biolink_category",
+    "biolink_predicate",
     "edge_id",
     "export",
     "export_paths",
     "graphml_text",
     "kgx_paths",
     "kgx_rows",
+    "node_ids",
 ]
 
 
-#: Conservative Biolink categories (KGX export); anything else is biolink:NamedThing.
+#: Biolink model release the tables were checked against (``biolink-model`` on PyPI).
+BIOLINK_VERSION = "4.4.6"
+
+KNOWLEDGE_SOURCE = "infores:spasmkg"
+
+#: spasmkg predicate -> Biolink predicate (same direction). Where Biolink has no predicate with the
+#: same meaning the edge is ``biolink:related_to`` and ``original_predicate`` keeps the meaning.
+BIOLINK_PREDICATE: dict[str, str] = {
+    "spasmkg:causes": "biolink:causes",
+    "spasmkg:causedBy": "biolink:caused_by",
+    "spasmkg:aggravates": "biolink:exacerbates_condition",
+    "spasmkg:aggravatedBy": "biolink:condition_exacerbated_by",
+    "spasmkg:hasSymptom": "biolink:has_phenotype",
+    "spasmkg:symptomOf": "biolink:phenotype_of",
+    "spasmkg:hasRiskFactor": "biolink:condition_predisposed_by",
+    "spasmkg:riskFactorFor": "biolink:predisposes_to_condition",
+    "spasmkg:treatedBy": "biolink:treated_by",
+    "spasmkg:treats": "biolink:treats",
+    "spasmkg:preventedBy": "biolink:has_preventative_intervention",
+    "spasmkg:prevents": "biolink:preventative_for_condition",
+    "spasmkg:memberOfDrugClass": "biolink:member_of",
+    "spasmkg:hasDrugClassMember": "biolink:has_member",
+    "spasmkg:contraindicatedDuring": "biolink:contraindicated_in",
+    "spasmkg:contraindicates": "biolink:has_contraindication",
+    "spasmkg:locatedIn": "biolink:located_in",
+    "spasmkg:specializes": "biolink:subclass_of",
+    "spasmkg:generalizes": "biolink:superclass_of",
+    "spasmkg:diagnosedBy": "biolink:is_diagnosed_by",
+    "spasmkg:diagnoses": "biolink:diagnoses",
+    "spasmkg:detects": "biolink:diagnoses",
+    "spasmkg:precedes": "biolink:precedes",
+}
+FALLBACK_PREDICATE = "biolink:related_to"
+
+#: Display category -> Biolink category, most specific first (see :func:`biolink_category`).
 BIOLINK_CATEGORY: dict[str, str] = {
-    "condition": "biolink:DiseaseOrPhenotypicFeature",
-    "symptom": "biolink:PhenotypicFeature",
     "treatment": "biolink:Treatment",
+    "symptom": "biolink:PhenotypicFeature",
+    "condition": "biolink:DiseaseOrPhenotypicFeature",
+    "diagnostic procedure": "biolink:Procedure",
     "body region": "biolink:AnatomicalEntity",
     "activity": "biolink:Activity",
 }
 
-#: Biolink predicates only where the meaning is the same (KGX ``biolink_predicate`` column).
-BIOLINK_PREDICATE: dict[str, str] = {
-    "spasmkg:causes": "biolink:causes",
-    "spasmkg:causedBy": "biolink:caused_by",
-    "spasmkg:treatedBy": "biolink:treated_by",
-    "spasmkg:treats": "biolink:treats",
-    "spasmkg:hasSymptom": "biolink:has_phenotype",
-    "spasmkg:symptomOf": "biolink:phenotype_of",
+#: Vocabularies whose CURIE may replace a spasmkg id, per Biolink category, in Biolink's order of
+#: preference (its ``id_prefixes``); categories without id_prefixes use :data:`ANY_PREFIXES`.
+ID_PREFIXES: dict[str, tuple[str, ...]] = {
+    "biolink:DiseaseOrPhenotypicFeature": ("MONDO", "DOID", "HP", "MESH"),
+    "biolink:PhenotypicFeature": ("HP", "MESH"),
+    "biolink:AnatomicalEntity": ("UBERON", "MESH"),
+    "biolink:ChemicalEntity": ("CHEBI", "MESH"),
+    "biolink:Drug": ("CHEBI", "MESH"),
+    "biolink:Procedure": ("MAXO",),
 }
+ANY_PREFIXES: tuple[str, ...] = ("MONDO", "DOID", "HP", "UBERON", "CHEBI", "MAXO", "MESH")
 
 KGX_NODE_COLUMNS: tuple[str, ...] = (
     "id",
@@ -57,6 +100,7 @@ KGX_NODE_COLUMNS: tuple[str, ...] = (
     "description",
     "synonym",
     "xref",
+    "iri",
     "provided_by",
     "spasmkg_category",
     "spasmkg_types",
@@ -66,14 +110,15 @@ KGX_EDGE_COLUMNS: tuple[str, ...] = (
     "subject",
     "predicate",
     "object",
-    "biolink_predicate",
+    "original_subject",
+    "original_predicate",
+    "original_object",
     "primary_knowledge_source",
     "knowledge_level",
     "agent_type",
     "supporting_text",
     "supporting_text_offsets",
 )
-KNOWLEDGE_SOURCE = "infores:spasmkg"
 
 
 # ---------------------------------------------------------------- export
@@ -132,56 +177,91 @@ def graphml_text(g: nx.MultiDiGraph) -> str:
 
 
 def biolink_category(attrs: dict[str, Any]) -> str:
-    """A conservative Biolink category for a node: drug, drug class, then the first of treatment,
-    symptom, condition, body region, activity among its categories; else biolink:NamedThing."""
+    """A conservative Biolink category: drug, drug class, then the first of :data:`BIOLINK_CATEGORY`
+    among the node's display categories; else ``biolink:NamedThing``."""
     types = set(attrs["types"])
     if "drug" in types:
         return "biolink:Drug"
     if "drug class" in types:
         return "biolink:ChemicalEntity"
-    for category in ("treatment", "symptom", "condition", "body region", "activity"):
+    for category, biolink in BIOLINK_CATEGORY.items():
         if category in attrs["categories"]:
-            return BIOLINK_CATEGORY[category]
+            return biolink
     return "biolink:NamedThing"
 
 
+def biolink_predicate(predicate: str) -> str:
+    """The Biolink predicate CURIE for a spasmkg predicate CURIE (``biolink:related_to`` if none fits)."""
+    return BIOLINK_PREDICATE.get(predicate, FALLBACK_PREDICATE)
+
+
+def node_ids(g: nx.MultiDiGraph) -> dict[str, str]:
+    """Node IRI -> KGX id: the exact match in the category's most preferred vocabulary, else the
+    spasmkg CURIE. An external id that two nodes would share is used by neither (no merging)."""
+    chosen: dict[str, str] = {}
+    for n, a in g.nodes(data=True):
+        by_prefix = {x.split(":", 1)[0]: x for x in sorted(a["xrefs"], reverse=True)}
+        for prefix in ID_PREFIXES.get(biolink_category(a), ANY_PREFIXES):
+            if prefix in by_prefix:
+                chosen[n] = by_prefix[prefix]
+                break
+    shared = {x for x, k in Counter(chosen.values()).items() if k > 1}
+    return {n: chosen[n] if chosen.get(n) not in shared and n in chosen else g.nodes[n]["curie"] for n in g.nodes}
+
+
 def kgx_rows(g: nx.MultiDiGraph) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """The KGX node and edge records (TSV columns, multi-valued fields joined with ``|``), sorted."""
+    """The KGX node and edge records (multi-valued fields joined with ``|``), sorted.
+
+    ``predicate`` is the Biolink predicate (:data:`BIOLINK_PREDICATE`), ``original_predicate`` /
+    ``original_subject`` / ``original_object`` the spasmkg CURIEs; node ids are from :func:`node_ids`.
+    Edges marked ``inferred=True`` (``to_networkx(inferred=True)``) are ``logical_entailment`` /
+    ``automated_agent`` with no supporting text; the others ``knowledge_assertion`` / ``manual_agent``.
+    """
+    ids = node_ids(g)
     nodes = []
-    for n in sorted(g.nodes, key=lambda n: g.nodes[n]["curie"]):
+    for n in sorted(g.nodes, key=lambda n: (ids[n], g.nodes[n]["curie"])):
         a = g.nodes[n]
         nodes.append(
             {
-                "id": a["curie"],
+                "id": ids[n],
                 "category": biolink_category(a),
                 "name": a["label"],
                 "description": a["definition"],
                 "synonym": "|".join(a["synonyms"]),
-                "xref": "|".join(a["xrefs"]),
+                "xref": "|".join(x for x in a["xrefs"] if x != ids[n]),
+                "iri": a["iri"],
                 "provided_by": KNOWLEDGE_SOURCE,
                 "spasmkg_category": a["category"],
                 "spasmkg_types": "|".join(a["types"]),
             }
         )
     edges = []
-    for u, v, k in _sorted_edges(g):
+    for u, v, k in g.edges(keys=True):
         a = g.edges[u, v, k]
-        s, o = g.nodes[u]["curie"], g.nodes[v]["curie"]
-        edges.append(
-            {
-                "id": edge_id(s, k, o),
-                "subject": s,
-                "predicate": k,
-                "object": o,
-                "biolink_predicate": BIOLINK_PREDICATE.get(k, ""),
-                "primary_knowledge_source": KNOWLEDGE_SOURCE,
-                "knowledge_level": "knowledge_assertion",
-                "agent_type": "manual_agent",
-                "supporting_text": "|".join(e["quote"] for e in a["evidence"]),
-                "supporting_text_offsets": "|".join(f"{e['start']}-{e['end']}" for e in a["evidence"]),
-            }
-        )
+        edges.append(_edge(g, ids, u, k, v, None if a.get("inferred") else a["evidence"]))
+    edges.sort(key=lambda e: (e["original_subject"], e["original_predicate"], e["original_object"]))
     return nodes, edges
+
+
+def _edge(
+    g: nx.MultiDiGraph, ids: dict[str, str], u: str, k: str, v: str, evidence: list[dict[str, Any]] | None
+) -> dict[str, str]:
+    s, o = g.nodes[u]["curie"], g.nodes[v]["curie"]
+    manual = evidence is not None
+    return {
+        "id": edge_id(s, k, o),
+        "subject": ids[u],
+        "predicate": biolink_predicate(k),
+        "object": ids[v],
+        "original_subject": s,
+        "original_predicate": k,
+        "original_object": o,
+        "primary_knowledge_source": KNOWLEDGE_SOURCE,
+        "knowledge_level": "knowledge_assertion" if manual else "logical_entailment",
+        "agent_type": "manual_agent" if manual else "automated_agent",
+        "supporting_text": "|".join(e["quote"] for e in evidence or ()),
+        "supporting_text_offsets": "|".join(f"{e['start']}-{e['end']}" for e in evidence or ()),
+    }
 
 
 def _tsv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
