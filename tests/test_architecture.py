@@ -111,3 +111,30 @@ def test_the_rule_itself(edge: tuple[str, str], message: str) -> None:
     a, b = (unit(x) for x in edge)
     ok = a == b or RANK[b] < RANK[a]
     assert ok == (message == "fine")
+
+
+def test_readme_code_map_matches_the_tree() -> None:
+    """Every module of ``src/spasmkg`` is in the README's code map, and the map names no missing file."""
+    import re
+
+    readme = (SRC.parents[1] / "README.md").read_text()
+    start = readme.index("**Code map**")
+    header = readme.index("| layer |", start)
+    table = readme[header : readme.index("\n\n", header)]
+    named: set[str] = set()
+    for row in table.splitlines()[2:]:
+        cells = row.split("|")
+        unit_cell, modules_cell = cells[2].strip(), cells[3]
+        for unit_name in re.findall(r"`([\w.]+/?)`", unit_cell):
+            if unit_name.endswith("/"):
+                files = re.findall(r"`(\w+\.py)`", modules_cell)
+                named.update(f"{unit_name}{f}" for f in files) if files else named.add(unit_name)
+            else:
+                named.add(unit_name)
+    tree = {str(p.relative_to(SRC)) for p in SRC.rglob("*.py") if p.name != "__init__.py" or p.parent.name == "cli"}
+    tree = {t for t in tree if t != "__main__.py"}
+    dirs_named = {n for n in named if n.endswith("/")}
+    covered = {t for t in tree if any(t.startswith(d) for d in dirs_named)}
+    assert sorted(tree - named - covered) == [], "modules missing from the README code map"
+    missing = sorted(n for n in named if not (SRC / n).exists())
+    assert missing == [], "the README code map names files that do not exist"
