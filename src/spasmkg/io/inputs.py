@@ -90,11 +90,7 @@ def check_input_file(path: Path | str, *, max_bytes: int = MAX_INPUT_BYTES, purp
     if size > max_bytes:
         raise InputError(
             f"{path}: file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB {purpose} limit"
-            + (
-                " (raise the limit with 'validate --max-mb')"
-                if purpose == "validate"
-                else ""
-            )
+            + (" (raise the limit with 'validate --max-mb')" if purpose == "validate" else "")
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}: UTF-16 text; RDF files must be UTF-8")
