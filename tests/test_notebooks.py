@@ -154,7 +154,7 @@ def test_short_repr() -> None:
     text = repr(result)
     assert text.startswith(f"Result(select, {len(result.rows)} rows, columns=[redFlag, ") and text.endswith("medical)")
     assert "\n" not in text and len(text) < 200
-    assert repr(spasmkg.sparql("ASK { ?s ?p ?o }")) == "Result(ask, True)"
+    assert repr(spasmkg.sparql("ASK { ?s ?p ?o }")) == "Result(ask, True, medical)"  # ad-hoc results carry the notice
     assert repr(Result("select", columns=["a\x1b[2J"])) == "Result(select, 0 rows, columns=[a\\x1b[2J])"
 
 

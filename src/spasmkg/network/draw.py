@@ -15,6 +15,10 @@ matplotlib and networkx are imported inside the functions, never at import time.
 on their own Agg canvas (matplotlib's object API): the caller's pyplot backend is never switched.
 scipy is not needed: networkx's spring layout uses it from 500 nodes on, so larger components get
 the same Fruchterman-Reingold iteration in numpy (:func:`_spring_numpy`).
+
+Why a home-made star layout (code review 2026-11-30): networkx's layouts place nodes, not labelled
+boxes; on a concept with ~30 neighbours every spring/shell layout tried left overlapping labels,
+while the star's one-row-per-neighbour rule makes overlap impossible by construction.
 """
 
 from __future__ import annotations
