@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, output_option, timeout_option
+from spasmkg.io.rdf import EXPORT_FORMATS
 from spasmkg.reason.hermit import DEFAULT_TIMEOUT
 
 
@@ -24,7 +25,7 @@ def _warn(lines: list[str]) -> None:
     "--format",
     "-F",
     "fmt",
-    type=click.Choice(["turtle", "json-ld", "nt", "xml", "json"]),
+    type=click.Choice([*EXPORT_FORMATS, "json"]),
     default="turtle",
     show_default=True,
     help="RDF, or json: plain JSON, one object per concept (id, label, types, relations with quote and support).",

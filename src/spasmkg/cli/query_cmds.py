@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 import click
 
 from spasmkg.cli.common import data_of, data_option, emit, format_option, limits_option
+from spasmkg.engine.formatting import RESULT_FORMATS
 
 if TYPE_CHECKING:
     from spasmkg.engine.execute import Result
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 #: Largest query file ``sparql -f`` reads (bytes); the SERVICE/update check reads ~0.5 MiB/s.
 MAX_QUERY_FILE_BYTES = 4 * 1024 * 1024

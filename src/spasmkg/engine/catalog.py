@@ -17,7 +17,7 @@ QC queries live in ``queries/qc/*-violation.rq`` and must return no rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -64,7 +64,6 @@ class NamedQuery:
     medical: bool = False
     critical: bool = False
     role: str = "report"
-    meta: dict[str, str] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -114,7 +113,6 @@ def parse_header(path: Path) -> NamedQuery:
         medical=meta.get("medical", "false").lower() in truthy,
         critical=meta.get("critical", "false").lower() in truthy,
         role="qc" if name.endswith("-violation") else meta.get("role", "report"),
-        meta=meta,
     )
 
 
