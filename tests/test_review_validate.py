@@ -702,3 +702,19 @@ def test_pyshacl_engine_gives_the_same_shacl_results(tmp_path: Path) -> None:
         return {(v["focus"], v["shape"], v["severity"]) for v in shacl["violations"]}
 
     assert keys(compiled) == keys(reference) and keys(compiled)
+
+
+@needs_java
+def test_validate_with_hermit_works_from_the_root_folder() -> None:
+    """Users run spasmkg from anywhere: HermiT's command line fails to make a base IRI when the working
+    folder is "/" unless it runs in its own work folder (found running the README's commands from /)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "spasmkg", "validate", "--no-cache", "-F", "json"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    checks = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert checks["owl"]["ok"], checks["owl"]

@@ -158,6 +158,9 @@ class HermitClassify:
         try:
             self.proc = subprocess.Popen(
                 cmd,
+                # HermiT's command line derives a default base IRI from the working folder and fails
+                # ("unable to create default IRI base") when that is "/": run it in the work folder
+                cwd=str(workdir or path.resolve().parent),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
