@@ -38,10 +38,8 @@ killed at the time limit, on error and on exit.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -52,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from spasmkg.check.report import Check, violation
 from spasmkg.errors import ReasonerError
 from spasmkg.namespaces import OWL, curie
-from spasmkg.reason.hermit import JAVA_MISSING, OwlReport, hermit_memory_mb, require_java
+from spasmkg.reason.hermit import JAVA_MISSING, OwlReport, ProcessGroupRun, hermit_memory_mb, require_java
 from spasmkg.text import brief
 
 if TYPE_CHECKING:
@@ -134,7 +132,7 @@ def write_owl_input(files: Sequence[Path], out: Path, skip: Collection[str] = ()
     return n
 
 
-class HermitClassify:
+class HermitClassify(ProcessGroupRun):
     """HermiT's command line with ``-c`` (classification, which decides consistency) on an N-Triples
     file, in a process group of its own. Use as a context manager: leaving it kills the group.
     ``workdir`` (the folder of ``path``) is removed by the watcher if this process dies first."""
@@ -169,28 +167,6 @@ class HermitClassify:
             )
         except OSError as exc:
             raise ReasonerError(f"could not start the OWL reasoner: {exc.strerror or exc}{hint}") from None
-
-    def __enter__(self) -> HermitClassify:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Kill the process group (watcher and JVM) unless it ended cleanly."""
-        if self.proc.returncode is None or self.proc.returncode != 0:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                killpg = getattr(os, "killpg", None)
-                if killpg is not None:
-                    killpg(self.proc.pid, signal.SIGKILL)
-                elif self.proc.returncode is None:
-                    self.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
 
     def report(self, *, deadline: float | None = None, limit: float | None = None) -> OwlReport:
         """Wait for HermiT (until ``deadline``, a ``time.monotonic()`` value) and read its answer.

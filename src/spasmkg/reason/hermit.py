@@ -19,7 +19,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from spasmkg.errors import InputError, ReasonerError
 from spasmkg.namespaces import OWL, SPASMKG, curie
@@ -35,6 +35,7 @@ __all__ = [
     "JAVA_MISSING",
     "HermitRun",
     "OwlReport",
+    "ProcessGroupRun",
     "hermit",
     "hermit_file",
     "hermit_memory_mb",
@@ -130,7 +131,38 @@ def write_for_owl(g: rdflib.Graph, path: Path) -> Path:
     return path
 
 
-class HermitRun:
+class ProcessGroupRun:
+    """A child process leading a process group of its own (HermiT's JVM runs inside it). Use as a
+    context manager: leaving it kills the whole group unless the child ended cleanly. The one home of
+    that clean-up for :class:`HermitRun` and :class:`spasmkg.check.owl.HermitClassify`."""
+
+    proc: subprocess.Popen[str]
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill the child's process group (the child and HermiT's JVM) unless it ended cleanly."""
+        if self.proc.returncode is None or self.proc.returncode != 0:
+            # the group outlives an abnormally ended child while its JVM runs; killing it is then safe
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                killpg = getattr(os, "killpg", None)
+                if killpg is not None:
+                    killpg(self.proc.pid, signal.SIGKILL)
+                elif self.proc.returncode is None:  # no process groups (Windows): the child only
+                    self.proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=10)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+class HermitRun(ProcessGroupRun):
     """HermiT on an N-Triples file (from :func:`write_for_owl`) in a child process that leads its own
     process group. Use as a context manager: leaving the block kills whatever is left of the group.
 
@@ -162,29 +194,6 @@ class HermitRun:
             )
         except OSError as exc:
             raise ReasonerError(f"could not start the OWL reasoner: {exc.strerror or exc}{hint}") from None
-
-    def __enter__(self) -> HermitRun:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Kill the child's process group (the child and HermiT's JVM) unless it ended cleanly."""
-        if self.proc.returncode is None or self.proc.returncode != 0:
-            # the group outlives an abnormally ended child while its JVM runs; killing it is then safe
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                killpg = getattr(os, "killpg", None)
-                if killpg is not None:
-                    killpg(self.proc.pid, signal.SIGKILL)
-                elif self.proc.returncode is None:  # no process groups (Windows): the child only
-                    self.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                with contextlib.suppress(OSError):
-                    pipe.close()
 
     def report(self, *, deadline: float | None = None, limit: float | None = None) -> OwlReport:
         """Wait for HermiT (until ``deadline``, a ``time.monotonic()`` value) and return its answer.
