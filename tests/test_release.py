@@ -498,3 +498,13 @@ def test_no_inferred_leaves_out_the_entailed_files():
     assert (rdflib.URIRef("https://w3id.org/spasmkg/releases/0.1.0/#inferred"), None, None) not in v
     listed = [line.split("  ", 1)[1] for line in files["SHA256SUMS"].decode().splitlines()]
     assert listed == sorted(set(files) - {"SHA256SUMS"})
+
+
+def test_an_unwritable_pseudo_folder_is_refused_before_any_work() -> None:
+    """``release -o /proc/x``: root's access() says yes, but no folder can be made there; a clear one-line
+    error from the target check, before the artefacts are built (it was a bare FileNotFoundError)."""
+    from spasmkg.errors import InputError
+    from spasmkg.release.bundle import check_target
+
+    with pytest.raises(InputError, match=r"cannot write '/proc/spasmkg-release-test'"):
+        check_target("/proc/spasmkg-release-test")

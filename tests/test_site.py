@@ -445,3 +445,13 @@ def test_query_and_ontology_pages_load_without_console_errors(browser: Any, site
     browser.get((site / "queries" / "red-flags.html").as_uri())
     rows = browser.find_elements(By.CSS_SELECTOR, "#result tbody tr")
     assert len(rows) == len(spasmkg.query("red-flags").rows)
+
+
+def test_an_unwritable_pseudo_folder_is_one_clear_error() -> None:
+    """/proc looks writable to root (access()), yet no folder can be made there: a clear InputError,
+    not a bare FileNotFoundError (found trying ``spasmkg site -o /proc/x``)."""
+    from spasmkg.errors import InputError
+    from spasmkg.site.output import write_tree
+
+    with pytest.raises(InputError, match=r"cannot write the site to /proc/spasmkg-site-test"):
+        write_tree("/proc/spasmkg-site-test", {"index.html": b"x"})

@@ -209,6 +209,12 @@ def check_target(target: Path | str) -> Path:
             )
     if not os.access(parent, os.W_OK | os.X_OK):
         raise InputError(f"cannot write {raw!r}: folder {str(parent)!r} is not writable")
+    try:  # access() says yes for root on pseudo file systems (/proc): try, before any work is done
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".probe", dir=parent))
+    except OSError as exc:
+        raise InputError(
+            f"cannot write {raw!r}: cannot create a folder in {str(parent)!r} ({exc.strerror or exc})"
+        ) from None
     return path
 
 

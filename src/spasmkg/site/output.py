@@ -52,6 +52,10 @@ def check_target(target: Path | str) -> Path:
             f"cannot write the site to {shown}: folder {one_line(str(parent))} is not writable "
             "(the site is built beside its target, then renamed into place)"
         )
+    try:  # access() says yes for root on pseudo file systems (/proc): try, before any work is done
+        os.rmdir(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".probe", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write the site to {shown}: {exc.strerror or exc}") from None
     return path
 
 
@@ -69,7 +73,10 @@ def write_tree(target: Path | str, files: Mapping[str, bytes]) -> Path:
     path = check_target(target)
     dir_mode = _umask_mode(0o777)
     with cleanup_on_signals():
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+        except OSError as exc:  # e.g. a pseudo file system (/proc) that access() calls writable
+            raise InputError(f"cannot write the site to {one_line(str(path))}: {exc.strerror or exc}") from None
         holder: Path | None = None
         swapped = False
         try:
