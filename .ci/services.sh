@@ -3,6 +3,8 @@
 #
 #   .ci/services.sh install        # apt: chromium, chromium-driver, virtuoso-opensource, libapache-jena-java
 #                                  # pip (into the active venv): oxigraph (a store to publish to), SPARQLWrapper, selenium, starlette, uvicorn
+#                                  # a separate venv .ci-kgx-venv with the stock kgx (tests/test_kgx_stock.py;
+#                                  # kgx's pins clash with spasmkg's), pinned by .ci/kgx-constraints.txt
 #   .ci/services.sh check          # print what is there; exit 1 if something the tests need is missing
 #   .ci/services.sh start-oxigraph PORT   # an empty read-write Oxigraph server on 127.0.0.1:PORT (foreground)
 #   .ci/services.sh start-virtuoso DIR PORT  # a fresh Virtuoso on 127.0.0.1:PORT with its database in DIR (foreground)
@@ -40,6 +42,16 @@ pip_install() {
   python -m pip install -q "${PIP_PACKAGES[@]}"
 }
 
+# kgx 2.6 (and biolink-model, whose files stand in for kgx's downloads) in a venv of its own.
+KGX_VENV=.ci-kgx-venv
+kgx_install() {
+  if [ ! -x "$KGX_VENV/bin/python" ] || ! "$KGX_VENV/bin/python" -c "import kgx, biolink_model" 2>/dev/null; then
+    rm -rf "$KGX_VENV"
+    python3 -m venv "$KGX_VENV"
+    "$KGX_VENV/bin/python" -m pip install -q -c .ci/kgx-constraints.txt "kgx==2.6.0" "biolink-model==4.4.6"
+  fi
+}
+
 check() {
   local bad=0
   for b in chromium chromedriver virtuoso-t java; do
@@ -49,6 +61,11 @@ check() {
   local ox
   ox="$(dirname "$(command -v python)")/oxigraph"
   if [ -x "$ox" ] || command -v oxigraph >/dev/null 2>&1; then echo "ok   oxigraph server: $("${ox}" --version 2>/dev/null || oxigraph --version)"; else echo "MISSING oxigraph (pip install oxigraph)"; bad=1; fi
+  if [ -x "$KGX_VENV/bin/python" ] && "$KGX_VENV/bin/python" -c "import kgx, biolink_model" 2>/dev/null; then
+    echo "ok   kgx (own venv): $KGX_VENV/bin/python"
+  else
+    echo "MISSING kgx venv ($KGX_VENV): .ci/services.sh install"; bad=1
+  fi
   python - <<'EOF' || bad=1
 import importlib.util
 missing = [m for m in ("SPARQLWrapper", "selenium", "starlette", "uvicorn") if importlib.util.find_spec(m) is None]
@@ -98,7 +115,7 @@ EOF
 }
 
 case "${1:-install}" in
-  install) apt_install && pip_install && check ;;
+  install) apt_install && pip_install && kgx_install && check ;;
   check) check ;;
   start-oxigraph) shift; start_oxigraph "$@" ;;
   start-virtuoso) shift; start_virtuoso "$@" ;;
