@@ -98,8 +98,12 @@ def request(
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     where = redact(url)
     with allow_hosts([parts.hostname or ""]):
-        if auth is not None and body is not None and digest is not None and _preauthorize(req, auth, digest, timeout):
-            opener = urllib.request.build_opener(_NoRedirect())  # answered up front: a 401 now is final
+        if auth is not None and body is not None and digest is not None:
+            answered = _preauthorize(req, auth, digest, timeout)
+            if isinstance(answered, Response):
+                return answered  # the credentials were rejected before any byte of the body was sent
+            if answered:
+                opener = urllib.request.build_opener(_NoRedirect())  # answered up front: a 401 now is final
         try:
             with opener.open(req, timeout=timeout) as resp:
                 data = resp.read(max_bytes + 1)
@@ -125,33 +129,53 @@ def request(
 
 def _preauthorize(
     req: urllib.request.Request, auth: tuple[str, str], digest: urllib.request.HTTPDigestAuthHandler, timeout: float
-) -> bool:
-    """Learn the server's challenge with a body-less GET first and answer it on ``req`` up front.
+) -> bool | Response:
+    """Learn the server's challenge with a body-less GET, check the credentials with a second body-less
+    GET, and answer the challenge on ``req`` up front.
 
-    Without this a large upload is sent once unauthenticated, and a server that answers 401 at
-    once and closes the connection (Virtuoso) makes the upload fail with a broken pipe.
+    Without this a large upload is sent once unauthenticated, and a server that answers 401 at once
+    and closes the connection (Virtuoso) makes the upload fail with a broken pipe; with wrong
+    credentials the same happens to the answered upload, so they are checked first. Returns the
+    server's 401 :class:`Response` if it rejects the credentials (the body is then never sent),
+    else whether ``req`` now carries an ``Authorization`` header.
     """
-    probe = urllib.request.Request(req.full_url, method="GET", headers={"Accept": "*/*"})
+    opener = urllib.request.build_opener(_NoRedirect())
+
+    def probe(header: str | None) -> tuple[int, str, Response | None]:
+        headers = {"Accept": "*/*", **({"Authorization": header} if header else {})}
+        try:
+            with opener.open(urllib.request.Request(req.full_url, method="GET", headers=headers), timeout=timeout):
+                return 200, "", None
+        except urllib.error.HTTPError as exc:
+            body = exc.read(64 * 1024) if exc.fp is not None else b""
+            got = Response(exc.code, exc.headers.get("Content-Type", ""), body, dict(exc.headers))
+            exc.close()
+            return exc.code, exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else "", got
+
     try:
-        with urllib.request.build_opener(_NoRedirect()).open(probe, timeout=timeout) as resp:
-            resp.read(1)
+        status, challenge, _ = probe(None)
+        if status != 401:
             return False  # no authentication asked for GET; the handlers answer a challenge to the PUT
-    except urllib.error.HTTPError as exc:
-        challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-        exc.close()
+        scheme, _, params = challenge.partition(" ")
+        if scheme.lower() == "digest":
+            chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+            check = digest.get_authorization(urllib.request.Request(req.full_url, method="GET"), chal)
+            value = digest.get_authorization(req, chal)
+            if not check or not value:
+                return False
+            header = f"Digest {value}"
+            status, _, rejected = probe(f"Digest {check}")
+        elif scheme.lower() == "basic":
+            header = basic_auth_header(*auth)
+            status, _, rejected = probe(header)
+        else:
+            return False
     except (OSError, ValueError):
         return False  # the real request reports the failure
-    scheme, _, params = challenge.partition(" ")
-    if scheme.lower() == "digest":
-        chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
-        value = digest.get_authorization(req, chal)
-        if value:
-            req.add_unredirected_header("Authorization", f"Digest {value}")
-            return True
-    elif scheme.lower() == "basic":
-        req.add_unredirected_header("Authorization", basic_auth_header(*auth))
-        return True
-    return False
+    if status == 401 and rejected is not None:
+        return rejected
+    req.add_unredirected_header("Authorization", header)
+    return True
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
