@@ -97,6 +97,7 @@ TransactionFile = $dir/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:$((port + 1))
 DisableUnixSocket = 1
+CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad
 VADInstallDir = /usr/share/virtuoso-opensource-7/vad/

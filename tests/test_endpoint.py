@@ -9,42 +9,27 @@ from __future__ import annotations
 import importlib.util
 import json
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
+from servers import example_args, needs_oxigraph, oxigraph_server
 
 from spasmkg.engine import catalog
 from spasmkg.errors import NetworkRefused
 from spasmkg.io.guards import allow_hosts
-from spasmkg.serve.backend import free_port, oxigraph_binary
+from spasmkg.serve.backend import free_port
 from spasmkg.serve.testing import Served, recording_server, start_serve
-
-try:
-    oxigraph_binary()
-    HAVE_OXIGRAPH = True
-except Exception:
-    HAVE_OXIGRAPH = False
 
 needs_serve = pytest.mark.skipif(
     any(importlib.util.find_spec(m) is None for m in ("starlette", "uvicorn")),
     reason="the serve extra (starlette, uvicorn) is missing: pip install -e '.[serve]'",
 )
-needs_oxigraph = pytest.mark.skipif(
-    not HAVE_OXIGRAPH, reason="the Oxigraph server binary is missing: pip install 'oxigraph==0.5.*' (.ci/services.sh)"
-)
 
 
-def spasmkg(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "spasmkg", *args], capture_output=True, text=True, timeout=timeout)
-
-
-def example_args(name: str) -> list[str]:
-    q = catalog.get(name)
-    return [a for p in q.params if p.required for a in ("-p", f"{p.name}={p.example}")]
+spasmkg = run_cli
 
 
 @pytest.fixture(scope="module")
@@ -59,24 +44,8 @@ def server() -> Iterator[Served]:
 @pytest.fixture(scope="module")
 def empty_store() -> Iterator[str]:
     """An Oxigraph server holding nothing."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        proc.terminate()
-        proc.wait(10)
+    with oxigraph_server() as base:
+        yield f"{base}/query"
 
 
 @needs_serve

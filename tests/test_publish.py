@@ -9,53 +9,26 @@ with the reason, when its binary is missing (``.ci/services.sh`` installs both).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
+from servers import example_args, oxigraph_server, virtuoso_server
 
 from spasmkg.engine import catalog
-from spasmkg.serve.backend import free_port, oxigraph_binary
+from spasmkg.serve.backend import free_port
 from spasmkg.serve.testing import Served, start_serve
 
 GRAPH = "https://w3id.org/spasmkg/graph"
 INFERRED_GRAPH = "https://w3id.org/spasmkg/graph/inferred"
-VIRTUOSO = shutil.which("virtuoso-t")
 SECRET = "s3cr3t-Pa55-do-not-print"
-
-try:
-    oxigraph_binary()
-    HAVE_OXIGRAPH = True
-except Exception:
-    HAVE_OXIGRAPH = False
 
 
 def spasmkg(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "spasmkg", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def wait_http(url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except Exception:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {timeout:g} s")
+    return run_cli(*args, env=env, timeout=timeout)
 
 
 @dataclass
@@ -70,93 +43,26 @@ class Store:
 
 @pytest.fixture(scope="module")
 def oxigraph() -> Iterator[Store]:
-    if not HAVE_OXIGRAPH:
-        pytest.skip("the Oxigraph server binary is missing: pip install 'oxigraph==0.5.*' (.ci/services.sh)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_http(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", 30)
-        yield Store(f"http://127.0.0.1:{port}/store", f"http://127.0.0.1:{port}/query", [], {})
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-CheckpointInterval = 60
-CaseMode = 2
-DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad
-VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-MaxClientConnections = 5
-ServerThreads = 5
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 120
-"""
+    with oxigraph_server() as base:
+        yield Store(f"{base}/store", f"{base}/query", [], {})
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    if VIRTUOSO is None:
-        pytest.skip("Virtuoso is not installed: apt-get install virtuoso-opensource (.ci/services.sh)")
-    d = tmp_path_factory.mktemp("virtuoso")
-    http_port, sql_port = free_port(), free_port()
-    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=sql_port, http=http_port))
-    proc = subprocess.Popen(
-        [VIRTUOSO, "-f", "-c", str(d / "virtuoso.ini")],
-        cwd=d,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        wait_http(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", 180)
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
         # a fresh database's administrator is dba/dba; digest auth on the Graph Store endpoint
         yield Store(
-            f"http://127.0.0.1:{http_port}/sparql-graph-crud-auth",
-            f"http://127.0.0.1:{http_port}/sparql",
+            f"{base}/sparql-graph-crud-auth",
+            f"{base}/sparql",
             ["--user", "dba", "--password-env", "SPASMKG_TEST_STORE_PASSWORD"],
             {"SPASMKG_TEST_STORE_PASSWORD": "dba"},
         )
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 @pytest.fixture(params=["oxigraph", "virtuoso"])
 def store(request: pytest.FixtureRequest) -> Store:
     store: Store = request.getfixturevalue(request.param)
     return store
-
-
-def example_args(name: str) -> list[str]:
-    q = catalog.get(name)
-    return [a for p in q.params if p.required for a in ("-p", f"{p.name}={p.example}")]
 
 
 def rows_local(name: str) -> dict[str, object]:
