@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import time
 from collections.abc import Collection, Iterable, Sequence
@@ -152,34 +151,16 @@ class HermitClassify(ProcessGroupRun):
         jvm += ["-c", path.resolve().as_uri()]
         watcher = [sys.executable, "-c", _WATCHER, str(os.getpid()), str(workdir or "")]
         cmd = [*watcher, *jvm] if hasattr(os, "killpg") else jvm
-        self.started = time.monotonic()
-        try:
-            self.proc = subprocess.Popen(
-                cmd,
-                # HermiT's command line derives a default base IRI from the working folder and fails
-                # ("unable to create default IRI base") when that is "/": run it in the work folder
-                cwd=str(workdir or path.resolve().parent),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            raise ReasonerError(f"could not start the OWL reasoner: {exc.strerror or exc}{hint}") from None
+        # HermiT's command line derives a default base IRI from the working folder and fails
+        # ("unable to create default IRI base") when that is "/": run it in the work folder
+        self._start(cmd, cwd=str(workdir or path.resolve().parent))
 
     def report(self, *, deadline: float | None = None, limit: float | None = None) -> OwlReport:
         """Wait for HermiT (until ``deadline``, a ``time.monotonic()`` value) and read its answer.
 
         Raises :class:`ReasonerError` if it ran out of memory or time, or failed.
         """
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        try:
-            out, err = self.proc.communicate(timeout=left)
-        except subprocess.TimeoutExpired:
-            self.close()
-            shown = f"{limit:g} s" if limit is not None else "its time limit"
-            raise ReasonerError(f"HermiT did not finish within {shown}{self.hint}") from None
+        out, err = self._communicate(deadline, limit)
         seconds = time.monotonic() - self.started
         # the exception's own line, not a stack frame (an out-of-memory trace can pass through
         # Reasoner.throwInconsistentOntologyExceptionIfNecessary)

@@ -118,6 +118,15 @@ def output_option(f: F) -> F:
     )(f)
 
 
+def output_dir_option(help: str) -> Callable[[F], F]:
+    """``-o/--output DIR`` (required) for commands that write a folder (``release``, ``site``)."""
+
+    def deco(f: F) -> F:
+        return click.option("-o", "--output", "output", required=True, metavar="DIR", help=help)(f)
+
+    return deco
+
+
 def data_of(ctx: click.Context, local: tuple[str, ...] = ()) -> tuple[str, ...]:
     obj = ctx.find_object(Ctx)
     return (*(obj.data if obj else ()), *local)

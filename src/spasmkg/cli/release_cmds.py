@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import click
 
-from spasmkg.cli.common import data_of, data_option
+from spasmkg.cli.common import data_of, data_option, output_dir_option
 
 
 @click.command("release")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    metavar="DIR",
-    help="Folder to write (created; an empty folder or an earlier release there is replaced atomically).",
-)
+@output_dir_option("Folder to write (created; an empty folder or an earlier release there is replaced atomically).")
 @click.option(
     "--inferred/--no-inferred",
     default=True,

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import click
 
-from spasmkg.cli.common import data_of, data_option, timeout_option
+from spasmkg.cli.common import data_of, data_option, output_dir_option, timeout_option
 
 #: Default time limit (seconds); the shipped graph needs 15-40 s (most of it drawing 225 pictures).
 SITE_TIMEOUT = 600.0
 
 
 @click.command("site")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    metavar="DIR",
-    help="The folder to write (a new or empty folder, or a site written before, which is replaced).",
-)
+@output_dir_option("The folder to write (a new or empty folder, or a site written before, which is replaced).")
 @timeout_option(SITE_TIMEOUT, "building the site")
 @data_option
 @click.pass_context

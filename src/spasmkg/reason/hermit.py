@@ -137,6 +137,35 @@ class ProcessGroupRun:
     that clean-up for :class:`HermitRun` and :class:`spasmkg.check.owl.HermitClassify`."""
 
     proc: subprocess.Popen[str]
+    hint: str = ""
+    started: float = 0.0
+
+    def _start(self, cmd: list[str], *, cwd: str | None = None) -> None:
+        """Start ``cmd`` leading a new process group, pipes for its output, nothing on its stdin."""
+        self.started = time.monotonic()
+        try:
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                start_new_session=True,  # its own process group: the JVM can be killed with it
+            )
+        except OSError as exc:
+            raise ReasonerError(f"could not start the OWL reasoner: {exc.strerror or exc}{self.hint}") from None
+
+    def _communicate(self, deadline: float | None, limit: float | None) -> tuple[str, str]:
+        """The child's stdout and stderr once it ends; past ``deadline`` (``time.monotonic()``) the
+        group is killed and :class:`ReasonerError` names ``limit``."""
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            return self.proc.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            self.close()
+            shown = f"{limit:g} s" if limit is not None else "its time limit"
+            raise ReasonerError(f"HermiT did not finish within {shown}{self.hint}") from None
 
     def __enter__(self) -> Self:
         return self
@@ -182,31 +211,14 @@ class HermitRun(ProcessGroupRun):
         if workdir is not None:
             cmd += ["--workdir", str(workdir)]
         cmd.append(str(path))
-        self.started = time.monotonic()
-        try:
-            self.proc = subprocess.Popen(
-                cmd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                start_new_session=True,  # its own process group: the JVM can be killed with it
-            )
-        except OSError as exc:
-            raise ReasonerError(f"could not start the OWL reasoner: {exc.strerror or exc}{hint}") from None
+        self._start(cmd)
 
     def report(self, *, deadline: float | None = None, limit: float | None = None) -> OwlReport:
         """Wait for HermiT (until ``deadline``, a ``time.monotonic()`` value) and return its answer.
 
         Raises :class:`ReasonerError` (exit 2) if it ran out of memory, out of time or failed.
         """
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        try:
-            out, err = self.proc.communicate(timeout=left)
-        except subprocess.TimeoutExpired:
-            self.close()
-            shown = f"{limit:g} s" if limit is not None else "its time limit"
-            raise ReasonerError(f"HermiT did not finish within {shown}{self.hint}") from None
+        out, err = self._communicate(deadline, limit)
         try:
             rep = json.loads(out.strip().splitlines()[-1])
             if not isinstance(rep, dict):
