@@ -14,6 +14,17 @@ import pyoxigraph as ox
 SH = "http://www.w3.org/ns/shacl#"
 #: Namespace that rudof_runner.py uses to skolemise blank nodes.
 SKOLEM = "https://bnode.invalid/"
+#: The rdf:type triples RDFS entailment adds (subClassOf, domain, range), for the engines that do no
+#: inference of their own (pyshacl-ox in engines.py, rudof-closure in rudof_runner.py).
+RDFS_TYPES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?x rdf:type ?c } WHERE {
+  { ?x rdf:type/rdfs:subClassOf+ ?c }
+  UNION { ?p rdfs:domain/rdfs:subClassOf* ?c . ?x ?p ?o }
+  UNION { ?p rdfs:range/rdfs:subClassOf* ?c . ?s ?p ?x FILTER(!isLiteral(?x)) }
+}
+"""
 
 
 def describe(edges: Iterable[tuple[str, str | None]]) -> str:
@@ -31,7 +42,8 @@ def ox_name(term: object) -> str | None:
 
 
 def ox_describer(store: ox.Store) -> Callable[[object], str]:
-    """A function naming the terms of ``store`` (blank nodes and skolem IRIs by their edges)."""
+    """A function naming the terms of ``store`` (blank nodes and skolem IRIs by their edges in the
+    default graph: the lexical side table of ``spasmkg.check.shacl_sparql`` is a named graph)."""
 
     def name(term: object) -> str:
         plain = ox_name(term)
@@ -39,7 +51,8 @@ def ox_describer(store: ox.Store) -> Callable[[object], str]:
             return plain
         if term is None:
             return ""
-        edges = [(q.predicate.value, ox_name(q.object)) for q in store.quads_for_pattern(term, None, None, None)]  # type: ignore[arg-type]
+        quads = store.quads_for_pattern(term, None, None, ox.DefaultGraph())  # type: ignore[arg-type]
+        edges = [(q.predicate.value, ox_name(q.object)) for q in quads]
         return describe(edges)
 
     return name

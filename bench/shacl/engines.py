@@ -1,10 +1,12 @@
 """The SHACL engines compared for issue 13, each as ``run(data files) -> (results, timings)``.
 
     python bench/shacl/engines.py ENGINE DATA... [--no-results]   # one run, JSON on stdout
+    python bench/shacl/engines.py compiled DATA... --per-shape     # and seconds per shape on stderr
 
-Engines (the data graph is always the data files plus ontology/spasmkg.ttl, as the project does):
+Engines (the data graph is always the data files plus ontology/spasmkg.ttl, as in tests/test_shacl_engine.py):
 
-``pyshacl``          the reference: exactly the call in src/spasmkg/validate.py (rdflib graphs,
+``pyshacl``          the reference: the pySHACL call of ``spasmkg validate --engine pyshacl``
+                     (src/spasmkg/check/shacl.py, ``check_shacl_pyshacl``: rdflib graphs,
                      ``ont_graph``, ``inference="rdfs"``, ``advanced``, ``inplace=False``).
 ``pyshacl-preinf``   pySHACL without its cost centres in the set-up: ontology and data parsed into
                      one private rdflib graph (no mixing copy), the rdf:type triples of RDFS
@@ -15,7 +17,11 @@ Engines (the data graph is always the data files plus ontology/spasmkg.ttl, as t
                      cache parses each text once (a monkeypatch of pySHACL's DataGraph.query).
 ``pyshacl-ox``       ``pyshacl-fast``'s set-up on a pyoxigraph store (pySHACL 0.40 accepts one):
                      the SPARQL constraints run in oxigraph.
-``compiled``         bench/shacl/compile.py: the shapes as SPARQL on a pyoxigraph store.
+``compiled``         what ``spasmkg validate`` runs (src/spasmkg/check/shacl_sparql.py): the shapes
+                     compiled by ``spasmkg.check.shacl.compiled_shapes``, the store built by
+                     ``spasmkg.check.validate.load_validation_store`` (see :func:`validation_store`).
+                     Until 1dc689c this was the prototype bench/shacl/compile.py, which became
+                     shacl_sparql.py; fidelity.json and measurements.json were recorded with it.
 ``rudof``            pyrudof 0.3.35, in its own venv (rudof_runner.py), blank nodes skolemised.
 ``rudof-closure``    the same with the RDFS rdf:type closure added to the data first.
 """
@@ -23,16 +29,19 @@ Engines (the data graph is always the data files plus ontology/spasmkg.ttl, as t
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
 import os
 import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -163,6 +172,12 @@ def rdflib_format(path: Path) -> str:
 
 
 def pyshacl_reference(files: Sequence[Path]) -> tuple[list[Row], Timings]:
+    """The pySHACL call of ``check_shacl_pyshacl`` (src/spasmkg/check/shacl.py), on ``files`` alone.
+
+    Written out rather than imported: ``check_shacl_pyshacl`` always merges the shipped knowledge
+    into the data graph (a fixture must be validated alone) and returns CURIE'd strings without
+    ``sh:value`` or the edges that name a blank node, which the comparison here needs.
+    """
     import pyshacl
     import rdflib
 
@@ -237,16 +252,17 @@ def pyshacl_fast(files: Sequence[Path]) -> tuple[list[Row], Timings]:
 
 
 def pyshacl_ox(files: Sequence[Path]) -> tuple[list[Row], Timings]:
-    import compile as shc
     import pyoxigraph as ox
     import pyshacl
     import rdflib
 
+    from spasmkg.check.shacl_sparql import load_store
+
     t0 = time.perf_counter()
-    store = shc.load_store([TBOX, *files], lexical=False)
+    store = load_store([TBOX, *files], lexical=False)
     shapes = rdflib.Graph().parse(SHAPES)
     t1 = time.perf_counter()
-    store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in store.query(RDFS_TYPES_CONSTRUCT)])
+    store.extend([ox.Quad(t.subject, t.predicate, t.object) for t in store.query(canon.RDFS_TYPES)])
     t2 = time.perf_counter()
     _, report, _ = pyshacl.validate(
         store, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
@@ -261,29 +277,53 @@ def pyshacl_ox(files: Sequence[Path]) -> tuple[list[Row], Timings]:
     return report_rows(report, name), {"parse": t1 - t0, "inference": t2 - t1, "validate": t3 - t2}
 
 
-RDFS_TYPES_CONSTRUCT = """
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?x rdf:type ?c } WHERE {
-  { ?x rdf:type/rdfs:subClassOf+ ?c }
-  UNION { ?p rdfs:domain/rdfs:subClassOf* ?c . ?x ?p ?o }
-  UNION { ?p rdfs:range/rdfs:subClassOf* ?c . ?s ?p ?x FILTER(!isLiteral(?x)) }
-}
-"""
-
-
 # ------------------------------------------------------------------------------ compiled SPARQL
 
 
-def compiled_engine(files: Sequence[Path]) -> tuple[list[Row], Timings]:
-    import compile as shc
+@contextlib.contextmanager
+def ontology_as_shipped_graph() -> Iterator[None]:
+    """Make ``spasmkg validate``'s code load ontology/spasmkg.ttl alone as the shipped graph.
 
-    t0 = time.perf_counter()
-    compiled = shc.compile_shapes(SHAPES)
+    ``load_validation_store`` (hence ``run_checks``) always loads ``resources.graph_files()``
+    (ontology and shipped knowledge) before the ``--data`` files; every engine here validates
+    ontology/spasmkg.ttl plus the data files alone (a fixture must not be merged with the shipped
+    knowledge; for the shipped graph the data file is knowledge.ttl). Inside this block the shipped
+    part is narrowed to the ontology; the loading itself is the production code's.
+    """
+    from spasmkg import resources
+
+    with mock.patch.object(resources, "graph_files", return_value=[resources.tbox_path()]):
+        yield
+
+
+def validation_store(files: Sequence[Path]) -> Any:
+    """The store ``spasmkg validate`` builds (``load_validation_store``: bulk load, named graphs
+    merged, lexical side table) for ontology/spasmkg.ttl plus ``files``."""
+    from spasmkg.check.validate import load_validation_store
+
+    with ontology_as_shipped_graph():
+        return load_validation_store(files)
+
+
+def compiled_engine(
+    files: Sequence[Path], *, progress: Callable[[Any, int, float], None] | None = None
+) -> tuple[list[Row], Timings]:
+    """What ``spasmkg validate`` runs: the same compiled shapes, the same store, the same queries.
+
+    ``check_shacl_compiled`` calls ``shacl_sparql.validate`` as here, then turns the results into
+    CURIE'd strings (a blank focus node becomes "(blank node)"); the raw results are kept here so
+    that blank nodes can be named by their edges (canon.py).
+    """
+    import pyoxigraph as ox
+
+    from spasmkg.check.shacl import compiled_shapes
+    from spasmkg.check.shacl_sparql import validate
+
+    compiled = compiled_shapes()
     t1 = time.perf_counter()
-    store = shc.load_store([TBOX, *files], lexical=compiled.needs_lexical)
+    store = validation_store(files)
     t2 = time.perf_counter()
-    results = shc.validate_store(store, compiled)
+    results = validate(store, compiled, progress=progress)
     t3 = time.perf_counter()
     name = canon.ox_describer(store)
     rows = [
@@ -292,13 +332,13 @@ def compiled_engine(files: Sequence[Path]) -> tuple[list[Row], Timings]:
             shape=name(r.shape),
             severity=r.severity,
             component=r.component,
-            path=name(r.path) if isinstance(r.path, shc.ox.NamedNode) else ("(path)" if r.path is not None else None),
+            path=name(r.path) if isinstance(r.path, ox.NamedNode) else ("(path)" if r.path is not None else None),
             value=name(r.value) if r.value is not None else None,
             message=r.message,
         )
         for r in results
     ]
-    return rows, {"compile": t1 - t0, "parse": t2 - t1, "validate": t3 - t2}
+    return rows, {"compile": compiled.seconds, "parse": t2 - t1, "validate": t3 - t2}
 
 
 # ------------------------------------------------------------------------------ pyrudof
@@ -332,10 +372,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("engine", choices=sorted(ENGINES))
     ap.add_argument("data", nargs="+", type=Path)
     ap.add_argument("--no-results", action="store_true", help="print counts only")
+    ap.add_argument("--per-shape", action="store_true", help="compiled: one line per shape on stderr")
     args = ap.parse_args(argv)
+    engine = ENGINES[args.engine]
+    if args.per_shape and args.engine == "compiled":
+
+        def progress(q: Any, n: int, secs: float) -> None:
+            print(f"{secs:7.3f} s {n:6d} result(s)  {q.label}", file=sys.stderr, flush=True)
+
+        engine = functools.partial(compiled_engine, progress=progress)
     started = time.perf_counter()
     try:
-        rows, timings = ENGINES[args.engine](args.data)
+        rows, timings = engine(args.data)
     except Exception as exc:
         print(json.dumps({"engine": args.engine, "error": f"{type(exc).__name__}: {exc}"}))
         return 2

@@ -1,13 +1,19 @@
 """Fidelity: does each engine report what pySHACL reports, on every SHACL fixture and the shipped graph?
 
-    python bench/shacl/fidelity.py                       # all engines; writes bench/shacl/fidelity.json
+    python bench/shacl/fidelity.py                       # all engines; writes /tmp/shacl-eval/fidelity.json
     python bench/shacl/fidelity.py --engines compiled    # only some
 
-Cases: every tests/fixtures/shacl/*.ttl, bench/shacl/cases/*.ttl (what the fixtures do not cover)
-and ontology/knowledge.ttl. The reference is pySHACL called as src/spasmkg/validate.py calls it.
-Results are compared on the set of (focus node, source shape, severity) -- what tests/test_shapes.py
-compares -- and, as a detail, on (focus node, source shape, severity, sh:value). Blank nodes are
-named by their edges (canon.py).
+Cases: every tests/fixtures/shacl/*.ttl, tests/fixtures/shacl_cases/*.ttl (what the fixtures do not
+cover) and ontology/knowledge.ttl. The reference is pySHACL called as ``spasmkg validate --engine
+pyshacl`` calls it (engines.py, ``pyshacl``). tests/test_shacl_engine.py makes the same comparison
+for the production engine (``compiled``) on every run of the tests; this script adds the other
+engines and the ``sh:value`` detail. Results are compared on the set of (focus node, source shape,
+severity) -- what tests/test_shapes.py compares -- and, as a detail, on (focus node, source shape,
+severity, sh:value). Blank nodes are named by their edges (canon.py).
+
+bench/shacl/fidelity.json is the record of this script at 16a21b9, when ``compiled`` was the
+prototype bench/shacl/compile.py (and the extra case was bench/shacl/cases/, now
+tests/fixtures/shacl_cases/); pass ``-o bench/shacl/fidelity.json`` only to replace that record.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import engines
 FIXTURES = engines.ROOT / "tests" / "fixtures" / "shacl"
 SHIPPED = engines.ONTOLOGY / "knowledge.ttl"
 #: extra cases that the test fixtures do not cover (e.g. typing by rdfs:domain / rdfs:range)
-EXTRA = Path(__file__).resolve().parent / "cases"
+EXTRA = engines.ROOT / "tests" / "fixtures" / "shacl_cases"
 CANDIDATES = ["pyshacl-preinf", "pyshacl-fast", "pyshacl-ox", "compiled", "rudof", "rudof-closure"]
 
 
@@ -59,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engines", default=",".join(CANDIDATES))
     ap.add_argument("--no-shipped", action="store_true", help="fixtures only")
-    ap.add_argument("-o", "--output", type=Path, default=Path(__file__).with_name("fidelity.json"))
+    ap.add_argument("-o", "--output", type=Path, default=Path("/tmp/shacl-eval/fidelity.json"))
     args = ap.parse_args(argv)
     names = [e for e in args.engines.split(",") if e]
     cases = [(p.name, [p]) for p in sorted(FIXTURES.glob("*.ttl"))]
@@ -88,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             "value_detail_differs": sorted(k for k, v in report["cases"].items() if not v[name].get("same_values")),
             "differences": differing,
         }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     for name, s in report["summary"].items():
         print(f"{name:15} agree {s['agree']:3d}  differ {s['differ']:3d}")

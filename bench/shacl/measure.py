@@ -6,12 +6,18 @@
 Every run is a separate process (``engines.py ENGINE FILE --no-results``, or ``rudof_runner.py`` in
 its own venv): wall time around spawn-and-wait, CPU time (user + system) and peak RSS from
 ``os.wait4``; the process reports its own phases (parse, inference, validate) as JSON. The
-synthetic graphs come from bench/synth.py (written to --workdir, default /tmp/shacl-eval).
+synthetic graphs come from bench/synth.py (written to --workdir, default /tmp/shacl-eval, and written
+again when ontology/knowledge.ttl or bench/synth.py is newer).
 
 Bounded: a run is killed after --timeout seconds (default 900), and a run is skipped when the
 previous scale predicts it would take longer (time x (N / N_prev) ^ max(1, exponent so far));
-the prediction is reported instead. Results go to bench/shacl/measurements.json (merged with
-earlier runs, newest wins) and the table is printed as Markdown.
+the prediction is reported instead. Results go to --output (default --workdir/measurements.json;
+merged with earlier runs, newest wins) and the table is printed as Markdown.
+
+bench/shacl/measurements.json is the record of this script at 16a21b9, when ``compiled`` and
+``pipeline`` ran the prototype bench/shacl/compile.py; they now run the production code
+(src/spasmkg/check/shacl_sparql.py, see engines.py and pipeline.py). Print that record with
+``--table-only -o bench/shacl/measurements.json``; pass that ``-o`` to a run only to replace it.
 """
 
 from __future__ import annotations
@@ -47,7 +53,11 @@ def argv_for(engine: str, data: Path) -> list[str]:
 def run(argv: list[str], timeout: float) -> dict[str, Any]:
     """Spawn, wait with wait4; kill the process group after ``timeout`` seconds."""
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:  # e.g. no rudof venv: an error cell, not a crash
+        error = {"error": f"{type(exc).__name__}: {exc}"}
+        return {"wall": 0.0, "cpu": 0.0, "rss_mb": 0.0, "killed": False, "status": -1, "report": error}
     killed = threading.Event()
 
     def kill() -> None:
@@ -76,7 +86,8 @@ def run(argv: list[str], timeout: float) -> dict[str, Any]:
 
 def synth(n: int, workdir: Path) -> Path:
     out = workdir / f"kg-x{n}.nt"
-    if not out.exists():
+    sources = [ROOT / "ontology" / "knowledge.ttl", ROOT / "bench" / "synth.py"]
+    if not out.exists() or out.stat().st_mtime < max(f.stat().st_mtime for f in sources):  # missing or stale
         subprocess.run([sys.executable, str(ROOT / "bench" / "synth.py"), "-n", str(n), "-o", str(out)], check=True)
     return out
 
@@ -121,10 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="kill a run after this many seconds")
     ap.add_argument("--budget", type=float, default=900.0, help="skip a run predicted to take longer")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/shacl-eval"))
-    ap.add_argument("-o", "--output", type=Path, default=HERE / "measurements.json")
+    ap.add_argument("-o", "--output", type=Path, help="default: --workdir/measurements.json")
     ap.add_argument("--table-only", action="store_true", help="print the table of --output, run nothing")
     args = ap.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    args.output = args.output or args.workdir / "measurements.json"
     db: dict[str, Any] = json.loads(args.output.read_text()) if args.output.exists() else {"cells": {}}
     scales = args.scales.split(",")
     if args.table_only:
@@ -186,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_table(db: dict[str, Any], scales: list[str]) -> None:
-    header = [f"{s} ({db['triples'].get(s, 0):,} triples)" for s in scales]
+    header = [f"{s} ({db.get('triples', {}).get(s, 0):,} triples)" for s in scales]
     print("| engine | " + " | ".join(header) + " |")
     print("|---|" + "---|" * len(scales))
     for engine in ENGINES:

@@ -2,15 +2,20 @@
 
     python bench/shacl/repro_oxigraph.py            # needs only pyoxigraph
 
+Stand-alone on purpose (no spasmkg import), so that it can go into an upstream bug report as is.
+The project's own check of behaviours 1 and 2 is ``spasmkg.check.shacl_sparql.oxigraph_quirks()``,
+run by tests/test_shacl_engine.py: it builds the same kind of claims-and-axioms graph as
+:func:`graph` below, inline, so there is no production helper to import here.
+
 1. The store canonicalises typed literals: "05"^^xsd:nonNegativeInteger is stored (and returned) as
    "5"^^xsd:integer -- every type derived from xsd:integer becomes xsd:integer, and numeric and
    boolean lexical forms are canonicalised ("10.0"^^xsd:decimal -> "10"). The parser keeps them.
    So ``sh:datatype xsd:nonNegativeInteger`` cannot be checked on the store (pySHACL on a pyoxigraph
-   store reports every oa:start / oa:end of the shipped graph). compile.py keeps a side table.
+   store reports every oa:start / oa:end of the shipped graph). shacl_sparql.py keeps a side table.
 2. ``FILTER NOT EXISTS { ?a :p1 ?x ; :p2 ?y ; :p3 ?z }`` with ?x ?y ?z bound outside takes time
    quadratic in the data: the EXISTS group is planned without the outer bindings (oxigraph issues
    #885 and #1951), so a whole predicate is scanned per outer row. The same test written as a chain
-   of nested single-pattern EXISTS (what compile.py generates), or as MINUS, is linear.
+   of nested single-pattern EXISTS (what shacl_sparql.py generates), or as MINUS, is linear.
 3. Loading the in-memory store is slightly superlinear: the time per triple grows by ≈ 1.4x from
    100 k to 800 k triples (N^1.15 on the N = 10 -> 100 synthetic graphs: 0.23 s -> 3.3 s).
 """
@@ -37,7 +42,11 @@ def canonicalisation() -> None:
 
 
 def graph(n: int) -> str:
-    """n claims ``:s_i ?p :o_i``; the first half has a reified axiom (source, property, target, evidence)."""
+    """n claims ``:s_i ?p :o_i``; every second one has a reified axiom (source, property, target, evidence).
+
+    (``shacl_sparql.oxigraph_quirks`` writes the same graph, without the evidence, inline: kept as a
+    copy here so that this file needs only pyoxigraph.)
+    """
     lines = []
     for i in range(n):
         lines.append(f"<urn:s{i}> <urn:rel{i % 7}> <urn:o{i}> .")

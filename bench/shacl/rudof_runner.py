@@ -27,18 +27,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyrudof
-from canon import SKOLEM, ox_describer
+from canon import RDFS_TYPES, SKOLEM, ox_describer
 
 ROOT = Path(__file__).resolve().parents[2]
-RDFS_TYPES = """
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-CONSTRUCT { ?x rdf:type ?c } WHERE {
-  { ?x rdf:type/rdfs:subClassOf+ ?c }
-  UNION { ?p rdfs:domain/rdfs:subClassOf* ?c . ?x ?p ?o }
-  UNION { ?p rdfs:range/rdfs:subClassOf* ?c . ?s ?p ?x FILTER(!isLiteral(?x)) }
-}
-"""
 
 
 def fmt(path: Path) -> ox.RdfFormat:
