@@ -54,3 +54,27 @@ def test_src_doctests_are_collected() -> None:
 
     config = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     assert "src" in config["testpaths"] and "--doctest-modules" in config["addopts"]
+
+
+def test_show_gives_each_type_claim_with_its_evidence(corpus: str) -> None:
+    """A type is a claim like an edge: show() returns its quote, support, hedges and the curator's note
+    (``skr:foot_drop a spasmkg:RedFlag`` is a curator inference; ``types`` alone hid that)."""
+    page = spasmkg.show("skr:foot_drop")
+    claims = {c["type"]: c for c in page["typeClaims"]}
+    assert sorted(c["label"] for c in claims.values()) == sorted(page["types"])  # the labels stay as they were
+    red = claims["https://w3id.org/spasmkg/RedFlag"]
+    assert red["label"] == "red flag" and len(red["evidence"]) == 1
+    ev = red["evidence"][0]
+    assert ev["support"] == "inferred" and ev["note"].startswith("Typed as a red flag by the curator")
+    assert ev["quote"] in corpus and corpus[ev["start"] : ev["end"]] == ev["quote"]
+    assert set(ev) == set(page["edges"][0]["evidence"][0])  # the same shape as the evidence of an edge
+    hedged = {c["label"]: c for c in spasmkg.show("skr:nerve_compression")["typeClaims"]}
+    ev = hedged["medical or spinal condition cause"]["evidence"][0]
+    assert ev["support"] == "stated" and ev["hedges"] == ["Some spasms", "may"] and ev["note"] == ""
+
+
+def test_a_type_without_a_reified_claim_has_no_evidence_rather_than_invented_evidence() -> None:
+    page = spasmkg.show("skr:muscle_spasm_typical_duration")
+    assert page["typeClaims"] == [
+        {"type": "https://w3id.org/spasmkg/QuantitativeGuidance", "label": "quantitative guidance", "evidence": []}
+    ]

@@ -219,3 +219,22 @@ def test_plain_pip_install_works_from_any_directory(tmp_path: Path) -> None:
     assert where.stdout.strip() == str(site / "spasmkg"), where.stdout + where.stderr
     assert (site / "spasmkg" / "queries" / "red-flags.rq").is_file()
     assert (site / "spasmkg" / "ontology" / "knowledge.ttl").is_file()
+
+
+def test_show_prints_the_evidence_of_each_type_under_the_types() -> None:
+    """``skr:foot_drop a spasmkg:RedFlag`` is a curator inference: its quote, support and note are printed
+    under the types line, like the evidence of an edge; the JSON view has them in ``typeClaims``."""
+    proc = run_cli("show", "skr:foot_drop")
+    assert proc.returncode == 0, proc.stderr
+    head, _, _ = proc.stdout.partition("  edges out:")
+    types = head.split("  types: red flag, symptom or sign\n", 1)[1]
+    block = types.split("    red flag\n", 1)[1].split("    symptom or sign\n", 1)[0]
+    assert "**“Foot drop” (feeling of the foot slapping the ground; caused by**" in block
+    assert "          curator inference; [15506:15569]" in block
+    assert "          note: Typed as a red flag by the curator: the corpus gives foot drop only" in block
+    hedged = run_cli("show", "skr:nerve_compression").stdout.partition("  edges out:")[0]
+    assert 'stated in the source; hedged: "Some spasms", "may"' in hedged
+    page = json.loads(run_cli("show", "skr:foot_drop", "-F", "json").stdout)
+    assert page["types"] == ["red flag", "symptom or sign"]
+    red = next(c for c in page["typeClaims"] if c["label"] == "red flag")
+    assert red["evidence"][0]["support"] == "inferred" and red["evidence"][0]["note"]

@@ -179,6 +179,23 @@ def test_a_concept_page_has_its_relations_with_quotes_support_hedges_and_notes(s
     assert "curator inference" in saddle and inferred[0]["note"].split("'")[0][:40] in saddle
 
 
+def test_a_concept_page_shows_the_quote_support_hedge_and_note_of_each_type(site: Path) -> None:
+    """``skr:foot_drop a spasmkg:RedFlag`` is a curator inference: its page says so where the type is shown,
+    with the quote in context and the curator's note, as the relation tables do for edges."""
+    page = (site / slug_of(site, "skr:foot_drop")).read_text(encoding="utf-8")
+    assert 'id="types"' in page, "the page has a table of its types with their evidence"
+    table = page.split('id="types"', 1)[1].split("</table>", 1)[0]
+    rows = {row.split("</td>", 1)[0]: row for row in table.split("<tr>")[2:]}  # first cell -> the row
+    red = next(row for cell, row in rows.items() if ">red flag</a>" in cell)
+    assert "<mark>“Foot drop” (feeling of the foot slapping the ground; caused by</mark>" in red
+    assert '<span class="support" title="ECO:0000305 curator inference used in manual assertion">' in red
+    assert "curator inference</span>" in red and "Typed as a red flag by the curator" in red
+    assert len(rows) == 2 and any(">symptom or sign</a>" in cell for cell in rows)
+    nerve = (site / slug_of(site, "skr:nerve_compression")).read_text(encoding="utf-8")
+    types = nerve.split('id="types"', 1)[1].split("</table>", 1)[0]
+    assert "stated by the source" in types and "hedged: “Some spasms”, “may”" in types
+
+
 def test_cross_references_link_to_their_resolvers(site: Path) -> None:
     page = parse(site / slug_of(site, "abnormal sensations or sudden weakness or numbness on one side of the body"))
     hrefs = {value for tag, attr, value in page.links if tag == "a"}
@@ -243,6 +260,9 @@ skr:back_muscle_spasm spasmkg:hasSymptom <https://example.org/x/odd%20name?q=1> 
     text = page.read_text(encoding="utf-8")
     assert "<script>alert(1)" not in text and "&lt;/script&gt;&lt;script&gt;alert(1)" in text
     assert "javascript:alert(2)" in text and 'href="javascript:' not in text  # shown, never a link
+    types = text.split('id="types"', 1)[1].split("</table>", 1)[0]  # a typing with no axiom: no quote invented
+    assert ">symptom or sign</a>" in types and "no quote (a typing not read from the corpus)" in types
+    assert "<mark>" not in types
     script = (out / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert script.startswith("window.SPASMKG_INDEX = ") and script.endswith(";\n")
     entries = json.loads(script[len("window.SPASMKG_INDEX = ") : -2])

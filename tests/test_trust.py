@@ -115,6 +115,33 @@ def test_evidence_is_a_web_annotation_selector(graph, corpus):
         assert graph.value(ev, SK.startOffset) is None  # one model: the oa: properties replaced the old ones
 
 
+def test_every_type_claim_reaches_show_with_its_quote_support_hedges_and_note(graph):
+    """Types are claims: each of the reified ``rdf:type`` axioms is what ``show`` gives users under the
+    concept's types (quote, stated/curator inference, hedges, note), none is lost or merged into another."""
+    expected: dict[str, set[tuple[str, str, int, str, tuple[str, ...], str]]] = {}
+    for ax in sorted(graph.subjects(OWL.annotatedProperty, RDF.type), key=str):
+        [ev] = graph.objects(ax, SK.hasEvidence)
+        eco = graph.value(ax, SK.evidenceType)
+        expected.setdefault(str(graph.value(ax, OWL.annotatedSource)), set()).add(
+            (
+                str(graph.value(ax, OWL.annotatedTarget)),
+                quote_of(graph, ev),
+                int(graph.value(ev, OA.start)),
+                {STATED: "stated", INFERRED: "inferred"}[eco],
+                tuple(sorted(str(h) for h in graph.objects(ax, SK.hedge))),
+                str(graph.value(ax, SKOS.editorialNote) or ""),
+            )
+        )
+    assert sum(map(len, expected.values())) > 300
+    for subject, claims in expected.items():
+        shown = {
+            (c["type"], e["quote"], e["start"], e["support"], tuple(e["hedges"]), e["note"])
+            for c in api.show(subject)["typeClaims"]
+            for e in c["evidence"]
+        }
+        assert shown == claims, subject
+
+
 def test_build_refuses_ungraded_rows_and_hedges_not_in_the_quote(tmp_path):
     for sub in ("entities", "claims", "guidance", "mappings"):
         (tmp_path / sub).mkdir()

@@ -17,7 +17,7 @@ from spasmkg.engine.evidence import Evidence, evidence_lines
 @data_option
 @click.pass_context
 def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> None:
-    """Show one concept: label, types, synonyms, definition, cross-references, edges with quotes.
+    """Show one concept: label, types and edges each with its quotes, synonyms, definition, cross-references.
 
     TERM may be a CURIE (skr:heavy_lifting), an IRI, a label or a synonym (case-insensitive).
     """
@@ -39,6 +39,7 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
         **page,
         **{k: t(page[k]) for k in ("label", "curie", "iri")},
         "types": [t(x) for x in page["types"]],
+        "typeClaims": [{**c, "label": t(c["label"])} for c in page["typeClaims"]],
         "synonyms": [t(x) for x in page["synonyms"]],
         "definition": t(page["definition"]) if page["definition"] else None,
         "edges": [
@@ -48,6 +49,9 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
     lines = [f"{view['label']}  ({view['curie']})", f"  IRI: {view['iri']}"]
     if view["types"]:
         lines.append(f"  types: {', '.join(sorted(view['types']))}")
+    for c in sorted(view["typeClaims"], key=lambda c: (c["label"], c["type"])):  # a typing is a claim too
+        lines.append(f"    {c['label']}")
+        lines.extend(_evidence_lines(c["evidence"]))
     if view["synonyms"]:
         lines.append(f"  synonyms: {'; '.join(view['synonyms'])}")
     if view["definition"]:
@@ -66,11 +70,14 @@ def show_cmd(ctx: click.Context, term: str, fmt: str, data: tuple[str, ...]) -> 
                 else f"{e['otherLabel']} {e['predicateLabel']} -> this"
             )
             lines.append(f"    {arrow}")
-            for ev in e["evidence"]:
-                lines.extend(evidence_lines(Evidence.from_dict(ev), indent=8))
-            if not e["evidence"]:
-                lines.append("        (no evidence)")
+            lines.extend(_evidence_lines(e["evidence"]))
     emit("\n".join(lines) + "\n", medical=True)
+
+
+def _evidence_lines(evidence: list[dict[str, Any]]) -> list[str]:
+    """The evidence of one claim of ``show`` (an edge or a typing), or that it has none."""
+    lines = [line for ev in evidence for line in evidence_lines(Evidence.from_dict(ev), indent=8)]
+    return lines or ["        (no evidence)"]
 
 
 @click.command("search")

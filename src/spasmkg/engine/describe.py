@@ -17,6 +17,7 @@ __all__ = [
     "ConceptEdge",
     "EvidenceCoverage",
     "Stats",
+    "TypeClaim",
     "Xref",
     "show",
     "stats",
@@ -38,13 +39,26 @@ class ConceptEdge(TypedDict):
     evidence: list[dict[str, Any]]  # Evidence.as_dict(): quote, start, end, support, hedges, note, prefix, suffix
 
 
+class TypeClaim(TypedDict):
+    """One asserted type of a concept and its evidence, as :class:`ConceptEdge` has for an edge.
+
+    ``evidence`` is empty where no ``owl:Axiom`` reifies the typing (types of the ontology's own
+    individuals, of quantitative guidance, or entailed by a reasoner in ``--data``): nothing is invented.
+    """
+
+    type: str  # IRI of the class
+    label: str
+    evidence: list[dict[str, Any]]  # Evidence.as_dict(), as in ConceptEdge
+
+
 class Concept(TypedDict):
     """What :func:`show` returns (also ``spasmkg show -F json``)."""
 
     iri: str
     curie: str
     label: str
-    types: list[str]
+    types: list[str]  # labels of typeClaims, in IRI order (kept for callers from before typeClaims)
+    typeClaims: list[TypeClaim]  # each asserted type with the evidence of the typing
     synonyms: list[str]
     definition: str | None
     xrefs: list[Xref]
@@ -81,10 +95,18 @@ SELECT ?dir ?p ?other ?ax ?quote ?start ?end ?prefix ?suffix ?eco ?note ?hedge W
 }} ORDER BY ?dir ?p ?other ?start
 """
 
+#: The concept's own types (those of the spasmkg: vocabulary) with the evidence of each typing, if reified.
+_SHOW_TYPES = f"""
+SELECT ?tgt ?ax ?quote ?start ?end ?prefix ?suffix ?eco ?note ?hedge WHERE {{
+  VALUES ?p {{ rdf:type }}
+  ?this ?p ?tgt . FILTER(isIRI(?tgt) && STRSTARTS(STR(?tgt), STR(spasmkg:))) BIND(?this AS ?src)
+  OPTIONAL {{ {AXIOM_EVIDENCE} }}
+}} ORDER BY ?tgt ?start
+"""
+
 _SHOW_FACTS = """
 SELECT ?kind ?value WHERE {
-  { ?this a ?value . FILTER(STRSTARTS(STR(?value), STR(spasmkg:))) BIND("type" AS ?kind) }
-  UNION { ?this skos:altLabel ?value BIND("synonym" AS ?kind) }
+  { ?this skos:altLabel ?value BIND("synonym" AS ?kind) }
   UNION { ?this skos:definition ?value BIND("definition" AS ?kind) }
   UNION { ?this ?xp ?value .
           VALUES ?xp { skos:exactMatch skos:closeMatch skos:relatedMatch skos:narrowMatch skos:broadMatch }
@@ -94,19 +116,22 @@ SELECT ?kind ?value WHERE {
 
 
 def show(term: str, *, data: DataArg = ()) -> Concept:
-    """One concept with its types, synonyms, definition, cross-references and edges with evidence."""
+    """One concept with its types, synonyms, definition, cross-references and edges, each type and edge
+    with its evidence."""
     import pyoxigraph
 
     idx = label_index(data)
     iri = idx.resolve(term)
     this = {"this": pyoxigraph.NamedNode(iri)}
     facts = engine.run(_SHOW_FACTS, data=data, bindings=this, limit=None)
+    typings = engine.run(_SHOW_TYPES, data=data, bindings=this, limit=None)
     edges = engine.run(_SHOW_EDGES, data=data, bindings=this, limit=None)
     out = Concept(
         iri=iri,
         curie=curie(iri),
         label=idx.label(iri),
         types=[],
+        typeClaims=[],
         synonyms=[],
         definition=None,
         xrefs=[],
@@ -114,14 +139,17 @@ def show(term: str, *, data: DataArg = ()) -> Concept:
     )
     for row in facts.rows:
         kind, value = row["kind"], row["value"]
-        if kind == "type":
-            out["types"].append(idx.label(value))
-        elif kind == "synonym":
+        if kind == "synonym":
             out["synonyms"].append(value)
         elif kind == "definition":
             out["definition"] = value
         else:
             out["xrefs"].append(Xref(relation=kind.split(":", 1)[1], iri=value, curie=curie(value)))
+    out["typeClaims"] = [
+        TypeClaim(type=t, label=idx.label(t), evidence=[ev.as_dict() for ev in evs])
+        for (t,), evs in sorted(collect(typings.rows, key=("tgt",)).items())
+    ]
+    out["types"] = [c["label"] for c in out["typeClaims"]]
     grouped = collect(edges.rows, key=("dir", "p", "other"))
     out["edges"] = [
         ConceptEdge(

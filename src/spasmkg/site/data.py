@@ -97,10 +97,6 @@ class SiteData:
     categories: list[str] = field(default_factory=list)
 
 
-_TYPES = """
-SELECT DISTINCT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && isIRI(?t) && STRSTARTS(STR(?t), STR(spasmkg:))) }
-ORDER BY ?s ?t
-"""
 _LAY_TERMS = "SELECT DISTINCT ?s ?l WHERE { ?s skos:hiddenLabel ?l . FILTER(isIRI(?s)) } ORDER BY ?s ?l"
 
 
@@ -112,16 +108,13 @@ def collect(data: DataArg = ()) -> tuple[SiteData, Any]:
     term_labels = {t["iri"]: t["label"] for t in site.ontology["terms"]}
     concept_iris = sorted(g.nodes)
     slug_of = slugs(concept_iris)
-    types: dict[str, list[str]] = {}
-    for row in run(_TYPES, data=data, limit=None).rows:
-        types.setdefault(row["s"], []).append(row["t"])
     lay: dict[str, list[str]] = {}
     for row in run(_LAY_TERMS, data=data, limit=None).rows:
         lay.setdefault(row["s"], []).append(row["l"])
     for iri in concept_iris:
         page = show(iri, data=data)
         node = g.nodes[iri]
-        site.concepts.append(_concept(iri, page, node, slug_of, types.get(iri, []), term_labels, lay.get(iri, [])))
+        site.concepts.append(_concept(iri, page, node, slug_of, term_labels, lay.get(iri, [])))
     present = {c["category"] for c in site.concepts}
     site.categories = [c for c in CATEGORY_ORDER if c in present] + sorted(present - set(CATEGORY_ORDER))
     site.queries = [_query(q, data, slug_of) for q in sorted(catalog.named_queries().values(), key=_qname)]
@@ -138,7 +131,6 @@ def _concept(
     page: Concept,
     node: dict[str, Any],
     slug_of: dict[str, str],
-    type_iris: list[str],
     term_labels: dict[str, str],
     lay_terms: list[str],
 ) -> dict[str, Any]:
@@ -187,10 +179,18 @@ def _concept(
         "path": f"concepts/{slug}.html",
         "picture": f"concepts/{slug}.svg",
         "category": node.get("category") or "other",
-        "types": [
-            {"iri": t, "label": term_labels.get(t, curie(t)), "href": f"ontology.html#{anchor(t)}"}
-            for t in sorted(type_iris, key=lambda t: (term_labels.get(t, curie(t)), t))
-        ],
+        "types": sorted(
+            (
+                {
+                    "iri": t["type"],
+                    "label": term_labels.get(t["type"], curie(t["type"])),
+                    "href": f"ontology.html#{anchor(t['type'])}",
+                    "evidence": t["evidence"],
+                }
+                for t in page["typeClaims"]
+            ),
+            key=lambda t: (t["label"], t["iri"]),
+        ),
         "synonyms": sorted(page["synonyms"]),
         "layTerms": sorted(set(lay_terms) - set(page["synonyms"])),
         "definition": page["definition"],
@@ -198,7 +198,7 @@ def _concept(
         "edgesOut": edges["out"],
         "edgesIn": edges["in"],
         "urgency": urgency,
-        "redFlag": urgency is not None or SPASMKG + "RedFlag" in type_iris,
+        "redFlag": urgency is not None or any(t["type"] == SPASMKG + "RedFlag" for t in page["typeClaims"]),
         "inGraph": iri.startswith(SKR),
     }
 
