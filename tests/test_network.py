@@ -326,6 +326,44 @@ def test_default_graph_has_no_inferred_marks(g: nx.MultiDiGraph) -> None:
     assert not any("inferred_types" in a for _, a in g.nodes(data=True))
 
 
+def test_graphml_with_inferred_edges_says_which_are_entailed(tmp_path: Path) -> None:
+    """An entailed edge has no quote; in GraphML it must say it is entailed, by which rule and from which
+    premises, or it reads as an asserted edge that lost its evidence."""
+    inferred = network_graph.to_networkx(inferred=True)
+    out = tmp_path / "inferred.graphml"
+    code, _ = invoke("network", "export", "--inferred", "-o", str(out))
+    assert code == 0
+    back = nx.read_graphml(out)
+    assert back.number_of_edges() == inferred.number_of_edges()
+    flags = [a.get("inferred") for _, _, a in back.edges(data=True)]
+    assert None not in flags
+    assert sum(flags) == sum(bool(a["inferred"]) for _, _, a in inferred.edges(data=True)) > 0
+    for _, _, a in back.edges(data=True):
+        if a["inferred"]:
+            assert a["rule"] and a["axiom"] and a["evidence_count"] == 0
+            premises = json.loads(a["premises"])
+            assert premises and all(len(t) == 3 and t[0].startswith("skr:") for t in premises)
+        else:
+            assert a["evidence_count"] > 0 and a["rule"] == "" and json.loads(a["premises"]) == []
+    with_types = [n for n, a in back.nodes(data=True) if a.get("inferred_types")]
+    assert with_types
+
+
+def test_graphml_text_serves_the_notebook_graph(g: nx.MultiDiGraph) -> None:
+    """nx.write_graphml cannot write list attributes (interoperability review); spasmkg.graphml_text
+    writes the graph a notebook has, with CURIE or IRI keys, and the IRIs stay IRIs."""
+    import io
+
+    import spasmkg
+
+    with pytest.raises(Exception, match="GraphML"):
+        nx.write_graphml(g, io.BytesIO())
+    for graph in (g, spasmkg.to_networkx(curies=True)):
+        back = nx.read_graphml(io.StringIO(spasmkg.graphml_text(graph)))
+        assert back.number_of_edges() == g.number_of_edges()
+        assert back.nodes["skr:back_muscle_spasm"]["iri"] == SPASM
+
+
 def test_curie_keys_are_the_clis_graphml_ids(tmp_path: Path, g: nx.MultiDiGraph) -> None:
     from spasmkg.engine.formatting import cell
 

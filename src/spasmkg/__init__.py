@@ -7,6 +7,7 @@ and notebook completion see the real signatures)::
     spasmkg.query(name, **params)       # a named query -> Result (.rows, .to_dataframe())
     spasmkg.sparql(text)                # ad-hoc read-only SPARQL -> Result
     spasmkg.to_networkx()               # networkx.MultiDiGraph with evidence on edges
+    spasmkg.graphml_text(g)             # that graph as GraphML (nx.write_graphml refuses its lists)
     spasmkg.show(term), spasmkg.search(text), spasmkg.stats(), spasmkg.validate()
 
 Errors users catch are in :mod:`spasmkg.errors` (all subclasses of :class:`SpasmkgError`).
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         Result,
         Stats,
         ValidationReport,
+        graphml_text,
         load,
         query,
         resolve,
@@ -49,6 +51,7 @@ __all__ = [
     "UnknownTerm",
     "ValidationReport",
     "__version__",
+    "graphml_text",
     "load",
     "query",
     "resolve",

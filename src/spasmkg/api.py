@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from spasmkg.check.validate import ValidationReport, validate
     from spasmkg.network.graph import to_networkx
+    from spasmkg.network.kgx import graphml_text
 
 __all__ = [
     "Concept",
@@ -40,6 +41,7 @@ __all__ = [
     "Stats",
     "UnknownTerm",
     "ValidationReport",
+    "graphml_text",
     "load",
     "query",
     "resolve",
@@ -69,6 +71,7 @@ _LAZY = {
     "validate": ("spasmkg.check.validate", "validate"),
     "ValidationReport": ("spasmkg.check.validate", "ValidationReport"),
     "to_networkx": ("spasmkg.network.graph", "to_networkx"),
+    "graphml_text": ("spasmkg.network.kgx", "graphml_text"),
 }
 
 

@@ -140,18 +140,26 @@ def edge_id(subject: str, predicate: str, obj: str) -> str:
 def graphml_text(g: nx.MultiDiGraph) -> str:
     """GraphML with scalar attributes (lists joined with ``|``, evidence as JSON text); sorted, deterministic.
 
-    Node ids are CURIEs; edge ids are :func:`edge_id` (unique), the predicate CURIE is an attribute.
+    Works on what :func:`spasmkg.network.graph.to_networkx` returns (IRI or CURIE keys);
+    ``nx.write_graphml`` cannot write its list attributes. Node ids are CURIEs; edge ids are
+    :func:`edge_id` (unique), the predicate CURIE is an attribute. With ``inferred=True`` every edge says
+    whether it is entailed (``inferred``), and an entailed one by which ``rule`` and ``axiom`` from which
+    ``premises`` (JSON list of CURIE triples); nodes carry ``inferred_types``.
     """
     import json
 
     import networkx as nx
 
+    from spasmkg.namespaces import curie as to_curie
+
+    with_inference = any("inferred" in a for _, _, a in g.edges(data=True))
     out = nx.MultiDiGraph(name="spasmkg")
     for n in sorted(g.nodes, key=lambda n: g.nodes[n]["curie"]):
         a = g.nodes[n]
+        extra = {"inferred_types": "|".join(a.get("inferred_types", []))} if with_inference else {}
         out.add_node(
             a["curie"],
-            iri=n,
+            iri=a["iri"],
             label=a["label"],
             category=a["category"],
             categories="|".join(a["categories"]),
@@ -160,9 +168,19 @@ def graphml_text(g: nx.MultiDiGraph) -> str:
             definition=a["definition"],
             xrefs="|".join(a["xrefs"]),
             urgency=a.get("urgency", ""),
+            **extra,
         )
     for u, v, k in _sorted_edges(g):
         a = g.edges[u, v, k]
+        entailed: dict[str, Any] = {}
+        if with_inference:
+            premises = [[to_curie(s), p, to_curie(o)] for s, p, o in a.get("premises", [])]
+            entailed = {
+                "inferred": bool(a.get("inferred")),
+                "rule": a.get("rule", ""),
+                "axiom": a.get("axiom", ""),
+                "premises": json.dumps(premises, ensure_ascii=False),
+            }
         out.add_edge(
             g.nodes[u]["curie"],
             g.nodes[v]["curie"],
@@ -172,6 +190,7 @@ def graphml_text(g: nx.MultiDiGraph) -> str:
             evidence_count=len(a["evidence"]),
             quote=a["evidence"][0]["quote"] if a["evidence"] else "",
             evidence=json.dumps(a["evidence"], ensure_ascii=False, sort_keys=True),
+            **entailed,
         )
     return "\n".join(nx.generate_graphml(out, encoding="utf-8", prettyprint=True)) + "\n"
 
