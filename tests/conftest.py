@@ -59,3 +59,23 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], code: int = 2)
     assert "Traceback" not in proc.stderr, proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+
+
+def sssom_errors(path: Path) -> list[str]:
+    """What sssom-py's validators (JSON schema, prefix map, strict CURIEs) report on an SSSOM TSV file,
+    read with the network guard on (nothing may be fetched)."""
+    from sssom.constants import SchemaValidationType
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    from spasmkg.io.guards import network_guard
+
+    with network_guard():
+        msdf = parse_sssom_table(path)
+        kinds = [
+            SchemaValidationType.JsonSchema,
+            SchemaValidationType.PrefixMapCompleteness,
+            SchemaValidationType.StrictCurieFormat,
+        ]
+        report = validate(msdf, kinds, fail_on_error=False)
+    return [str(r) for rep in report.values() for r in rep.results]

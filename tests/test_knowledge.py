@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import sssom_errors
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, RDF, SKOS
 
@@ -85,6 +86,59 @@ def test_build_refuses_a_quote_not_in_the_corpus(tmp_path):
     )
     with pytest.raises(build.CurationError, match="not found verbatim"):
         build.build_graph(root=tmp_path)
+
+
+MAPPING_TABLES = sorted((ROOT / "ontology" / "curation" / "mappings").glob("*.tsv"))
+
+
+@pytest.mark.parametrize("table", MAPPING_TABLES, ids=[p.name for p in MAPPING_TABLES])
+def test_curated_mapping_tables_are_valid_sssom(table: Path) -> None:
+    """The hand-edited cross-reference tables are SSSOM themselves (sssom-py validates them), and
+    sssom-py keeps where each identifier was seen (``other: where_seen=...``)."""
+    from sssom.parsers import parse_sssom_table
+
+    assert table.name.endswith(".sssom.tsv")
+    assert sssom_errors(table) == []
+    df = parse_sssom_table(table).df
+    assert len(df) > 0 and all(build.where_seen(o) for o in df["other"])
+    assert set(df["mapping_justification"]) == {build.MAPPING_JUSTIFICATION}
+
+
+MAPPING_HEADER = "subject_id\tpredicate_id\tobject_id\tobject_label\tmapping_justification\tcomment\tother\n"
+GOOD_MAPPING = {
+    "subject_id": "skr:dehydration",
+    "predicate_id": "skos:exactMatch",
+    "object_id": "HP:0001944",
+    "object_label": "Dehydration",
+    "mapping_justification": "semapv:ManualMappingCuration",
+    "comment": "x",
+    "other": "where_seen=s",
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"other": ""}, "without where_seen"),
+        ({"mapping_justification": "semapv:LexicalMatching"}, "mapping_justification"),
+        ({"subject_id": "dehydration"}, "not a skr: CURIE"),
+        ({"predicate_id": "skos:sameAs"}, "predicate_id"),
+        ({"object_id": "XX:1"}, "is not a CURIE of"),
+    ],
+    ids=["no-where-seen", "justification", "subject", "predicate", "prefix"],
+)
+def test_build_refuses_a_bad_mapping_row(tmp_path: Path, change: dict[str, str], message: str) -> None:
+    row = "\t".join({**GOOD_MAPPING, **change}.values())
+    root = tmp_path / "curation"
+    for sub in ("entities", "claims", "guidance", "mappings"):
+        (root / sub).mkdir(parents=True)
+    source = resources.curation_dir()
+    for sub in ("entities", "claims", "guidance"):
+        for f in (source / sub).glob("*.tsv"):
+            (root / sub / f.name).write_bytes(f.read_bytes())
+    (root / "mappings" / "x.sssom.tsv").write_text(MAPPING_HEADER + row + "\n", encoding="utf-8")
+    with pytest.raises(build.CurationError, match=message):
+        build.build_graph(root=root)
 
 
 FLOORS = {

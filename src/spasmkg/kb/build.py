@@ -33,6 +33,7 @@ __all__ = [
     "GUIDANCE_KINDS",
     "HEADER",
     "IAO_DEFINITION_IRI",
+    "MAPPING_JUSTIFICATION",
     "MAPPING_PREDICATES",
     "SUPPORT_ECO",
     "UCUM_UNITS",
@@ -45,6 +46,7 @@ __all__ = [
     "read_table",
     "render",
     "tables",
+    "where_seen",
 ]
 
 #: Closed lists checked at build time (and again by the SHACL shapes).
@@ -60,6 +62,8 @@ GUIDANCE_KINDS = (
 )
 UCUM_UNITS = ("s", "min", "h", "d", "wk", "mg/d", "/wk")
 MAPPING_PREDICATES = ("exactMatch", "closeMatch", "relatedMatch", "narrowMatch", "broadMatch")
+#: Every curated cross-reference is a manual mapping (SSSOM ``mapping_justification``).
+MAPPING_JUSTIFICATION = "semapv:ManualMappingCuration"
 CORPUS_ID = "back-spasm-corpus"
 #: IAO:0000115 "definition" (IAO ontology-metadata.owl), given next to every skos:definition.
 IAO_DEFINITION_IRI = OBO + "IAO_0000115"
@@ -109,6 +113,21 @@ def tables(kind: str, root: Path | None = None) -> Iterator[Row]:
     folder = (root or resources.curation_dir()) / kind
     for path in sorted(folder.glob("*.tsv")):
         yield from read_table(path)
+
+
+def where_seen(other: str) -> str:
+    """The ``where_seen`` value of an SSSOM ``other`` cell (``|``-separated ``key=value`` pairs).
+
+    >>> where_seen("where_seen=symp.obo (2013 copy)")
+    'symp.obo (2013 copy)'
+    >>> where_seen("")
+    ''
+    """
+    for pair in other.split("|"):
+        key, _, value = pair.partition("=")
+        if key.strip() == "where_seen":
+            return value.strip()
+    return ""
 
 
 def locate(quote: str, corpus: str, where: str) -> tuple[int, int]:
@@ -314,29 +333,36 @@ def build_graph(root: Path | None = None, corpus: str | None = None) -> Graph:
             g.add((about, sk.hasGuidance, node))
             annotate(about, sk.hasGuidance, node, ev, how)
 
-    # ---- cross-references: only identifiers verified in a primary source
+    # ---- cross-references (SSSOM tables): only identifiers verified in a primary source
     for row in tables("mappings", root):
-        s = term(row.get("subject"), row.where())
-        pred = row.get("predicate").removeprefix("skos:")
-        if pred not in MAPPING_PREDICATES:
-            errors.append(f"{row.where()}: mapping predicate {pred!r} not in {MAPPING_PREDICATES}")
+        subject, pred = row.get("subject_id"), row.get("predicate_id")
+        if not subject.startswith("skr:"):
+            errors.append(f"{row.where()}: subject_id {subject!r} is not a skr: CURIE")
             continue
-        prefix, _, local = row.get("object").partition(":")
+        s = term(subject.removeprefix("skr:"), row.where())
+        if not pred.startswith("skos:") or pred.removeprefix("skos:") not in MAPPING_PREDICATES:
+            errors.append(f"{row.where()}: predicate_id {pred!r} is not one of skos:{MAPPING_PREDICATES}")
+            continue
+        pred = pred.removeprefix("skos:")
+        prefix, _, local = row.get("object_id").partition(":")
         if prefix not in XREF_PREFIXES or not local:
-            errors.append(f"{row.where()}: {row.get('object')!r} is not a CURIE of {sorted(XREF_PREFIXES)}")
+            errors.append(f"{row.where()}: {row.get('object_id')!r} is not a CURIE of {sorted(XREF_PREFIXES)}")
             continue
-        if not row.get("where_seen"):
-            errors.append(f"{row.where()}: mapping without where_seen")
+        if row.get("mapping_justification") != MAPPING_JUSTIFICATION:
+            errors.append(f"{row.where()}: mapping_justification must be {MAPPING_JUSTIFICATION}")
+        seen = where_seen(row.get("other"))
+        if not seen:
+            errors.append(f"{row.where()}: mapping without where_seen (other: where_seen=SOURCE)")
         if s is None:
             continue
         target = URIRef(XREF_PREFIXES[prefix] + local)
         g.add((s, SKOS[pred], target))
         ax = reify(g, s, SKOS[pred], target)
-        g.add((ax, sk.verifiedIn, Literal(row.get("where_seen"))))
+        g.add((ax, sk.verifiedIn, Literal(seen)))
         if row.get("object_label"):
             g.add((ax, RDFS.label, Literal(row.get("object_label"))))
-        if row.get("note"):
-            g.add((ax, SKOS.editorialNote, Literal(row.get("note"), lang="en")))
+        if row.get("comment"):
+            g.add((ax, SKOS.editorialNote, Literal(row.get("comment"), lang="en")))
 
     if errors:
         raise CurationError("\n".join(errors))

@@ -1,10 +1,11 @@
 """The cross-references as an SSSOM mapping set (``mappings.sssom.tsv``, SSSOM 1.0 TSV).
 
 One row per reified ``skos:*Match`` axiom of the graph: the subject and its label, the SKOS predicate,
-the external CURIE and the label it has in its source, ``semapv:ManualMappingCuration``, and in
-``comment`` the curator's note followed by where the identifier was seen (``spasmkg:verifiedIn``):
-``NOTE [seen in: SOURCE]``. (An SSSOM extension slot would be cleaner, but sssom-py 0.4 drops
-extension columns when it reads a file.) Set metadata (id, version, licence, creator) come from the ontology header.
+the external CURIE and the label it has in its source, ``semapv:ManualMappingCuration``, the curator's
+note in ``comment``, and where the identifier was seen (``spasmkg:verifiedIn``) in ``other`` as
+``where_seen=SOURCE``, as in the curation tables (``ontology/curation/mappings/*.sssom.tsv``). (An
+SSSOM extension slot would be cleaner, but sssom-py 0.4 drops extension columns when it reads a file;
+``other`` survives.) Set metadata (id, version, licence, creator) come from the ontology header.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ COLUMNS = (
     "object_label",
     "mapping_justification",
     "comment",
+    "other",
 )
 MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 
@@ -44,11 +46,9 @@ def _label(g: rdflib.Graph, node: rdflib.term.Node) -> str:
     return min(labels, default="")
 
 
-def _comment(note: str | None, seen: str | None) -> str:
-    parts = [_cell(note)] if note else []
-    if seen:
-        parts.append(f"[seen in: {_cell(seen)}]")
-    return " ".join(parts)
+def _other(seen: str) -> str:
+    """The ``other`` cell: ``where_seen=SOURCE`` (``|`` separates pairs in SSSOM, so it cannot occur)."""
+    return f"where_seen={_cell(seen).replace('|', '/')}" if seen else ""
 
 
 def sssom_tsv(g: rdflib.Graph, info: ReleaseInfo) -> bytes:
@@ -73,10 +73,8 @@ def sssom_tsv(g: rdflib.Graph, info: ReleaseInfo) -> bytes:
             "object_id": key[2],
             "object_label": _cell(min(map(str, g.objects(ax, RDFS.label)), default="")),
             "mapping_justification": JUSTIFICATION,
-            "comment": _comment(
-                min(map(str, g.objects(ax, note_of)), default=None),
-                min(map(str, g.objects(ax, verified_in)), default=None),
-            ),
+            "comment": _cell(min(map(str, g.objects(ax, note_of)), default="")),
+            "other": _other(min(map(str, g.objects(ax, verified_in)), default="")),
         }
         if key not in rows or tuple(row.values()) < tuple(rows[key].values()):  # one row per mapping
             rows[key] = row
@@ -94,7 +92,7 @@ def sssom_tsv(g: rdflib.Graph, info: ReleaseInfo) -> bytes:
         "mapping_set_description: "
         + _yaml(
             "Cross-references from spasmkg concepts to public vocabularies, curated by hand; each external "
-            "identifier was seen in the primary source named in each comment ([seen in: ...])."
+            "identifier was seen in the primary source named in each row's other column (where_seen=...)."
         ),
         f"license: {info.license}",
         "creator_label:",
