@@ -475,3 +475,67 @@ def test_an_unwritable_pseudo_folder_is_one_clear_error() -> None:
 
     with pytest.raises(InputError, match=r"cannot write the site to /proc/spasmkg-site-test"):
         write_tree("/proc/spasmkg-site-test", {"index.html": b"x"})
+
+
+def _search(driver: Any, site: Path, text: str) -> tuple[str, list[str]]:
+    """Type ``text`` into the index's search box: the status line and the text of each result."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get((site / "index.html").as_uri())
+    driver.find_element(By.ID, "q").send_keys(text)
+    status = driver.find_element(By.ID, "search-status")
+    WebDriverWait(driver, 15).until(lambda d: status.text)
+    return status.text, [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#results li")]
+
+
+def test_a_misspelled_query_finds_the_concept_as_a_close_match(browser: Any, site: Path) -> None:
+    """Typos typed on a phone still find the concept, said to be a close match (as ``spasmkg search`` does)."""
+    status, found = _search(browser, site, "muscel spasm")
+    assert found and found[0].startswith("muscle spasm · "), found[:3]
+    assert "close match for “muscel spasm”" in found[0] and "close match" in status
+    status, found = _search(browser, site, "sciatia")
+    assert found and found[0].startswith("sciatica · ") and "close match" in found[0], found[:3]
+    assert _console_errors(browser) == []
+
+
+def test_a_misspelled_red_flag_sign_is_still_found(browser: Any, site: Path) -> None:
+    # "numbnes" is a substring of "numbness": the usual order, red flags first, most urgent first
+    _, found = _search(browser, site, "numbnes")
+    assert "red flag: seek immediate medical care" in found[0] and "close match" not in found[0]
+    flags = [i for i, text in enumerate(found) if "red flag:" in text]
+    assert flags == list(range(len(flags))) and any(text.startswith("numbness or loss of sensation") for text in found)
+    # "numness" is not: the same concepts as close matches, red flags first, most urgent first
+    status, found = _search(browser, site, "numness")
+    _, spelt = _search(browser, site, "numbness")
+    assert {t.split(" · ", 1)[0] for t in found} == {t.split(" · ", 1)[0] for t in spelt}
+    assert "red flag: seek immediate medical care" in found[0] and "close match for “numness”" in found[0]
+    assert [i for i, text in enumerate(found) if "red flag:" in text] == flags
+    assert all("close match" in text for text in found) and status == f"No exact match: {len(found)} close matches."
+    assert _console_errors(browser) == []
+
+
+def test_nonsense_finds_nothing(browser: Any, site: Path) -> None:
+    for nonsense in ("xqzv", "asdfgh", "dog"):
+        status, found = _search(browser, site, nonsense)
+        assert found == [] and status == f"No concept matches “{nonsense}”.", (nonsense, found[:3])
+
+
+def test_an_exact_query_lists_only_substring_matches_in_the_usual_order(browser: Any, site: Path) -> None:
+    """Every word typed occurs in the label, a synonym or the CURIE; red flags first, most urgent first, then
+    the better match (the label itself first); no close match is added to a query spelt as the graph spells it."""
+    index = json.loads((site / "assets" / "search-index.json").read_text(encoding="utf-8"))
+    for text in ("muscle spasm", "numbness", "heat"):
+        status, found = _search(browser, site, text)
+        expected = {
+            e["l"]
+            for e in index
+            if any(all(w in name.lower() for w in text.split()) for name in (e["l"], *e["s"], e["i"]))
+        }
+        assert {row.split(" · ", 1)[0] for row in found} == expected and status == f"{len(expected)} concepts match."
+        assert not any("close match" in row for row in found)
+        ranks = [next(e["r"] or 9 for e in index if e["l"] == row.split(" · ", 1)[0]) for row in found]
+        assert ranks == sorted(ranks), text
+        calm = [row for row, rank in zip(found, ranks, strict=True) if rank == 9]
+        if any(e["l"] == text for e in index):
+            assert calm[0].startswith(text + " · ")
